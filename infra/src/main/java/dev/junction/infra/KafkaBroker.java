@@ -1,0 +1,246 @@
+package dev.junction.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker and controller) run as a child process from
+ * Kafka's own jars. Tuned for the request path on one machine: replication factor 1, no initial
+ * rebalance delay, offset commits not held back ({@code group.coordinator.append.linger.ms=0}) and
+ * no auto-created topics (every service creates its topics with the partition count it needs).
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
+
+  /**
+   * How to run the broker.
+   *
+   * @param name label used in logs
+   * @param dataDir folder for the KRaft log; formatted on first start, reused after
+   * @param port client (PLAINTEXT) port on 127.0.0.1
+   * @param controllerPort KRaft controller port on 127.0.0.1
+   * @param logFile where the broker's output goes
+   * @param heapMb maximum heap
+   * @param startTimeout how long to wait for the broker to answer admin requests
+   */
+  public record Settings(
+      String name,
+      Path dataDir,
+      int port,
+      int controllerPort,
+      Path logFile,
+      int heapMb,
+      Duration startTimeout) {
+
+    /** A throw-away broker on free ports with its data in a fresh temporary folder. */
+    public static Settings forTest(String name) {
+      try {
+        Path dir = Files.createTempDirectory("junction-kafka-" + name + "-");
+        return new Settings(
+            name,
+            dir.resolve("data"),
+            FreePorts.next(),
+            FreePorts.next(),
+            dir.resolve("kafka.log"),
+            512,
+            Duration.ofSeconds(90));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final ChildProcess process;
+
+  private KafkaBroker(Settings settings, ChildProcess process) {
+    this.settings = settings;
+    this.process = process;
+  }
+
+  /** Formats the storage if needed, starts the broker and waits until it serves admin requests. */
+  public static KafkaBroker start(Settings settings) {
+    Path lib = InfraPaths.kafkaLib();
+    try {
+      Path configDir =
+          settings.dataDir().resolveSibling(settings.dataDir().getFileName() + "-conf");
+      Files.createDirectories(configDir);
+      Path serverProperties = configDir.resolve("server.properties");
+      writeServerProperties(settings, serverProperties);
+      Path log4j = configDir.resolve("log4j2.xml");
+      try (InputStream in = KafkaBroker.class.getResourceAsStream("kafka-log4j2.xml")) {
+        Files.copy(in, log4j, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      String classpath = lib.resolve("*").toString();
+      if (!Files.exists(settings.dataDir().resolve("meta.properties"))) {
+        format(settings, classpath, serverProperties, log4j);
+      }
+      List<String> command =
+          List.of(
+              ChildProcess.javaBinary(),
+              "-Xms" + Math.min(256, settings.heapMb()) + "m",
+              "-Xmx" + settings.heapMb() + "m",
+              "-XX:+UseG1GC",
+              "-Djava.awt.headless=true",
+              "-Dlog4j2.configurationFile=" + log4j,
+              "-cp",
+              classpath,
+              "kafka.Kafka",
+              serverProperties.toString());
+      ChildProcess process =
+          ChildProcess.start(
+              "kafka[" + settings.name() + "]", command, configDir, Map.of(), settings.logFile());
+      KafkaBroker broker = new KafkaBroker(settings, process);
+      try {
+        Readiness.await(process, settings.startTimeout(), broker::answersAdminRequests);
+      } catch (RuntimeException e) {
+        process.close();
+        throw e;
+      }
+      log.info(
+          "Kafka broker {} ready at {} (pid {})",
+          settings.name(),
+          broker.bootstrapServers(),
+          process.pid());
+      return broker;
+    } catch (IOException e) {
+      throw new InfraException("Could not prepare the Kafka broker in " + settings.dataDir(), e);
+    }
+  }
+
+  private static void format(Settings settings, String classpath, Path config, Path log4j)
+      throws IOException {
+    List<String> command =
+        List.of(
+            ChildProcess.javaBinary(),
+            "-Dlog4j2.configurationFile=" + log4j,
+            "-cp",
+            classpath,
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "--ignore-formatted",
+            "-t",
+            clusterId(),
+            "-c",
+            config.toString());
+    Path formatLog = settings.logFile().resolveSibling("kafka-format.log");
+    Files.createDirectories(formatLog.getParent());
+    Process formatter =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(formatLog.toFile()))
+            .start();
+    try {
+      if (!formatter.waitFor(60, TimeUnit.SECONDS)) {
+        formatter.destroyForcibly();
+        throw new InfraException("Formatting the KRaft storage timed out; see " + formatLog);
+      }
+    } catch (InterruptedException e) {
+      formatter.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new InfraException("Interrupted while formatting the KRaft storage", e);
+    }
+    if (formatter.exitValue() != 0) {
+      throw new InfraException(
+          "Formatting the KRaft storage in "
+              + settings.dataDir()
+              + " failed with exit code "
+              + formatter.exitValue()
+              + "; see "
+              + formatLog);
+    }
+  }
+
+  /**
+   * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's tool makes.
+   */
+  private static String clusterId() {
+    UUID uuid = UUID.randomUUID();
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  private static void writeServerProperties(Settings settings, Path file) throws IOException {
+    Properties p = new Properties();
+    String controller = "127.0.0.1:" + settings.controllerPort();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", "1");
+    p.setProperty("controller.quorum.bootstrap.servers", controller);
+    p.setProperty(
+        "listeners", "PLAINTEXT://127.0.0.1:" + settings.port() + ",CONTROLLER://" + controller);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + settings.port());
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("log.dirs", settings.dataDir().toAbsolutePath().toString());
+    p.setProperty("num.partitions", "1");
+    p.setProperty("auto.create.topics.enable", "false");
+    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("offsets.topic.num.partitions", "10");
+    p.setProperty("transaction.state.log.replication.factor", "1");
+    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("min.insync.replicas", "1");
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    p.setProperty("group.coordinator.append.linger.ms", "0");
+    p.setProperty("log.retention.hours", "168");
+    try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(out, "Junction single-node KRaft broker " + settings.name());
+    }
+  }
+
+  private boolean answersAdminRequests() {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+      admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      return false; // not serving yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfraException("Interrupted while waiting for Kafka", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + settings.port();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public ChildProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
