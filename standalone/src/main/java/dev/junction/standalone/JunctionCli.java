@@ -1,0 +1,133 @@
+package dev.junction.standalone;
+
+import dev.junction.infra.InfraPaths;
+import dev.junction.standalone.bench.Benchmark;
+import dev.junction.standalone.stack.EmbeddedStack;
+import dev.junction.standalone.stack.StackSettings;
+import dev.junction.standalone.stack.TokenClient;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** The command line behind {@code bin/junction}: {@code up}, {@code token}, {@code bench}. */
+public final class JunctionCli {
+
+  private static final PrintStream OUT =
+      System.out; // the terminal is this command's user interface
+
+  private JunctionCli() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> arguments = Arrays.asList(args);
+    String command = arguments.isEmpty() ? "help" : arguments.get(0);
+    List<String> options = arguments.isEmpty() ? List.of() : arguments.subList(1, arguments.size());
+    int status =
+        switch (command) {
+          case "up" -> up(options);
+          case "token" -> token(options);
+          case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
+          case "help", "--help", "-h" -> help(0);
+          default -> {
+            OUT.println("Unknown command: " + command);
+            yield help(2);
+          }
+        };
+    System.exit(status);
+  }
+
+  private static int help(int status) {
+    OUT.println(
+        """
+        Usage: bin/junction <command> [options]
+
+          up [--gateways N]             run the embedded stack (broker, registry, dev issuer,
+                                        sample backend, orchestrator, http-connector, gateway)
+          token [--scope "a b"]         print an access token for the sample client
+          bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
+                                        measure the raw Kafka round trip and the sample API
+        """);
+    return status;
+  }
+
+  private static int up(List<String> options) throws InterruptedException {
+    int gateways = Integer.parseInt(option(options, "--gateways", "1"));
+    StackSettings settings = StackSettings.defaults(InfraPaths.home(), gateways);
+    long started = System.nanoTime();
+    OUT.println("Starting Junction (logs in " + settings.logDir() + ") ...");
+    EmbeddedStack stack = EmbeddedStack.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  OUT.println("Stopping Junction ...");
+                  stack.close();
+                  stopped.countDown();
+                },
+                "junction-shutdown"));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    OUT.printf(
+        """
+
+        Junction is ready (%.1f s).
+
+          Gateway          %s   (readiness: %s/actuator/health/readiness)
+          Sample API       POST %s/orders/v1/orders
+          Run history      GET  %s/runs/{runId}
+          Dev issuer       %s   (client %s, secret %s)
+          Schema registry  %s
+          Kafka            %s
+          Logs             %s
+
+        Get a token and call the sample API:
+
+          TOKEN=$(bin/junction token)
+          curl -i -X POST %s/orders/v1/orders \\
+            -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+            -d '{"customerId":"c-1","sku":"sku-1","quantity":2}'
+
+        Press Ctrl-C to stop everything.
+        """,
+        took.toMillis() / 1000.0,
+        settings.gatewayUrl(0),
+        settings.gatewayUrl(0),
+        settings.gatewayUrl(0),
+        settings.gatewayUrl(0),
+        settings.issuerUrl(),
+        StackSettings.SAMPLE_CLIENT_ID,
+        settings.clientSecret().equals(StackSettings.DEV_CLIENT_SECRET)
+            ? StackSettings.DEV_CLIENT_SECRET + " (development default)"
+            : "from JUNCTION_SAMPLE_CLIENT_SECRET",
+        stack.registryUrl(),
+        stack.bootstrapServers(),
+        settings.logDir(),
+        settings.gatewayUrl(0));
+    stopped.await();
+    return 0;
+  }
+
+  private static int token(List<String> options) {
+    StackSettings settings = StackSettings.defaults(Path.of("."), 1);
+    String tokenUrl = option(options, "--token-url", settings.tokenUrl());
+    String scope = option(options, "--scope", null);
+    OUT.println(
+        TokenClient.fetch(
+            tokenUrl, StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), scope));
+    return 0;
+  }
+
+  /** The value after {@code name} in {@code options}, or {@code fallback}. */
+  public static String option(List<String> options, String name, String fallback) {
+    int index = options.indexOf(name);
+    if (index < 0) {
+      return fallback;
+    }
+    if (index + 1 >= options.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    return options.get(index + 1);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.junction.standalone.backend;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sample backend of the embedded default: an inventory service and an order service, enough for
+ * the sample composite API. A few SKUs trigger behaviours the demos and tests need: {@code fail-*}
+ * makes the inventory answer 500, {@code slow-<millis>} delays it, {@code out-of-stock} answers
+ * 409.
+ */
+public final class SampleBackend implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SampleBackend.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final long MAX_DELAY_MS = 60_000;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private SampleBackend(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Starts the backend on 127.0.0.1:{@code port}. */
+  public static SampleBackend start(int port) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    server.createContext("/inventory/reservations", SampleBackend::reserve);
+    server.createContext("/orders", SampleBackend::createOrder);
+    server.start();
+    log.info("Sample backend listening on http://127.0.0.1:{}", port);
+    return new SampleBackend(server, executor);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void reserve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        send(exchange, 405, Map.of("error", "use POST"));
+        return;
+      }
+      JsonNode body = readJson(exchange);
+      if (body == null || !body.hasNonNull("sku") || !body.hasNonNull("quantity")) {
+        send(exchange, 400, Map.of("error", "sku and quantity are required"));
+        return;
+      }
+      String sku = body.get("sku").asString();
+      if (sku.startsWith("fail")) {
+        send(exchange, 500, Map.of("error", "inventory database unavailable"));
+        return;
+      }
+      if (sku.equals("out-of-stock")) {
+        send(exchange, 409, Map.of("error", "no stock left for " + sku));
+        return;
+      }
+      if (sku.startsWith("slow-")) {
+        sleep(parseDelay(sku));
+      }
+      Map<String, Object> reservation = new LinkedHashMap<>();
+      reservation.put("reservationId", "res-" + shortId());
+      reservation.put("sku", sku);
+      reservation.put("quantity", body.get("quantity").asInt());
+      send(exchange, 201, reservation);
+    }
+  }
+
+  private static void createOrder(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        send(exchange, 405, Map.of("error", "use POST"));
+        return;
+      }
+      JsonNode body = readJson(exchange);
+      if (body == null || !body.hasNonNull("customerId") || !body.hasNonNull("reservationId")) {
+        send(exchange, 400, Map.of("error", "customerId and reservationId are required"));
+        return;
+      }
+      Map<String, Object> order = new LinkedHashMap<>();
+      order.put("orderId", "ord-" + shortId());
+      order.put("customerId", body.get("customerId").asString());
+      order.put("reservationId", body.get("reservationId").asString());
+      order.put("status", "CREATED");
+      send(exchange, 201, order);
+    }
+  }
+
+  private static JsonNode readJson(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      return JSON.readTree(in.readAllBytes());
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private static long parseDelay(String sku) {
+    try {
+      return Math.min(MAX_DELAY_MS, Long.parseLong(sku.substring("slow-".length())));
+    } catch (NumberFormatException e) {
+      return 1000;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis); // the delay is the behaviour this backend simulates
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

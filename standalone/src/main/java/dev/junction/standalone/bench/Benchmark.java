@@ -1,0 +1,195 @@
+package dev.junction.standalone.bench;
+
+import dev.junction.standalone.JunctionCli;
+import dev.junction.standalone.stack.EmbeddedStack;
+import dev.junction.standalone.stack.StackSettings;
+import dev.junction.standalone.stack.TokenClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code bin/junction bench}: starts its own stack, then measures on the same broker (a) the floor,
+ * a raw Kafka request-reply round trip, and (b) the sample composite API over HTTP, each at
+ * concurrency 1 and 64, for a fixed duration after a warm-up. A composite call makes three Kafka
+ * round trips (gateway to orchestrator and back, and one per connector step).
+ */
+public final class Benchmark {
+  static final int KAFKA_ROUND_TRIPS_PER_CALL = 3;
+  private static final int[] CONCURRENCY = {1, 64};
+  private static final String BODY = "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}";
+
+  /** One call of the measured operation, run by a closed-loop worker. */
+  @FunctionalInterface
+  interface Call {
+    void run() throws Exception;
+  }
+
+  private Benchmark() {}
+
+  public static int run(Path home, List<String> options, PrintStream out) throws Exception {
+    Duration duration =
+        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--duration", "10")));
+    Duration warmup =
+        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "5")));
+    String jsonFile = JunctionCli.option(options, "--json", null);
+    out.println("Starting a stack for the benchmark ...");
+    Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
+    try (EmbeddedStack stack = EmbeddedStack.start(StackSettings.ephemeral(home, "bench", 1))) {
+      try (RawKafkaRoundTrip floor = new RawKafkaRoundTrip(stack.bootstrapServers())) {
+        results.put("floor", measure("floor", floor::call, warmup, duration, out));
+      }
+      StackSettings settings = stack.settings();
+      String token =
+          TokenClient.fetch(
+              settings.tokenUrl(), StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), null);
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(settings.gatewayUrl(0) + "/orders/v1/orders"))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(BODY))
+              .build();
+      Call composite =
+          () -> {
+            HttpResponse<String> response =
+                http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+              throw new IllegalStateException(
+                  "answered " + response.statusCode() + ": " + response.body());
+            }
+          };
+      results.put("composite", measure("composite", composite, warmup, duration, out));
+    }
+    report(results, out);
+    if (jsonFile != null) {
+      writeJson(results, Path.of(jsonFile));
+      out.println("Wrote " + jsonFile);
+    }
+    return 0;
+  }
+
+  private static Map<String, LatencyRecorder.Summary> measure(
+      String name, Call call, Duration warmup, Duration duration, PrintStream out)
+      throws Exception {
+    Map<String, LatencyRecorder.Summary> byConcurrency = new LinkedHashMap<>();
+    for (int concurrency : CONCURRENCY) {
+      out.printf("  %-9s c=%-3d warm-up %ds ...%n", name, concurrency, warmup.toSeconds());
+      loop(call, concurrency, warmup, new LatencyRecorder(concurrency, 1 << 16));
+      out.printf("  %-9s c=%-3d measuring %ds ...%n", name, concurrency, duration.toSeconds());
+      LatencyRecorder recorder = new LatencyRecorder(concurrency, 1 << 20);
+      long started = System.nanoTime();
+      loop(call, concurrency, duration, recorder);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      LatencyRecorder.Summary summary = recorder.summarise(seconds);
+      if (summary.errors() > 0) {
+        out.printf("  %-9s c=%-3d %d calls failed%n", name, concurrency, summary.errors());
+      }
+      byConcurrency.put("c" + concurrency, summary);
+    }
+    return byConcurrency;
+  }
+
+  /** Runs {@code concurrency} closed-loop workers calling {@code call} until time is up. */
+  private static void loop(Call call, int concurrency, Duration length, LatencyRecorder recorder)
+      throws Exception {
+    long end = System.nanoTime() + length.toNanos();
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < concurrency; w++) {
+        int worker = w;
+        running.add(
+            workers.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    long start = System.nanoTime();
+                    try {
+                      call.run();
+                      recorder.record(worker, System.nanoTime() - start);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return null;
+                    } catch (Exception e) { // a failed call is counted, and the run goes on
+                      recorder.error();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> worker : running) {
+        worker.get();
+      }
+    }
+  }
+
+  private static void report(
+      Map<String, Map<String, LatencyRecorder.Summary>> results, PrintStream out) {
+    out.println();
+    out.printf(
+        "%-10s %-5s %10s %10s %10s %8s%n",
+        "measure", "conc", "p50 ms", "p99 ms", "per s", "errors");
+    results.forEach(
+        (name, byConcurrency) ->
+            byConcurrency.forEach(
+                (concurrency, s) ->
+                    out.printf(
+                        "%-10s %-5s %10.3f %10.3f %10.0f %8d%n",
+                        name, concurrency, s.p50Ms(), s.p99Ms(), s.perSecond(), s.errors())));
+    double floorP50 = results.get("floor").get("c1").p50Ms();
+    double compositeP50 = results.get("composite").get("c1").p50Ms();
+    double budget = 3 * KAFKA_ROUND_TRIPS_PER_CALL * floorP50;
+    out.printf(
+        "%ncomposite c1 p50 %.3f ms vs 3 x %d raw round trips = %.3f ms: %s (%.1fx one raw round trip)%n",
+        compositeP50,
+        KAFKA_ROUND_TRIPS_PER_CALL,
+        budget,
+        compositeP50 <= budget ? "within" : "OVER",
+        compositeP50 / floorP50);
+  }
+
+  private static void writeJson(
+      Map<String, Map<String, LatencyRecorder.Summary>> results, Path file) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    results.forEach(
+        (name, byConcurrency) -> {
+          Map<String, Object> phases = new LinkedHashMap<>();
+          byConcurrency.forEach(
+              (concurrency, s) -> {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("p50_ms", round(s.p50Ms()));
+                figures.put("p99_ms", round(s.p99Ms()));
+                figures.put("per_s", round(s.perSecond()));
+                figures.put("calls", s.calls());
+                figures.put("errors", s.errors());
+                phases.put(concurrency, figures);
+              });
+          json.put(name, phases);
+        });
+    json.put("kafka_round_trips_per_call", KAFKA_ROUND_TRIPS_PER_CALL);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(
+        file,
+        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}

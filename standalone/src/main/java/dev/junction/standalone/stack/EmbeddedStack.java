@@ -1,0 +1,264 @@
+package dev.junction.standalone.stack;
+
+import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.ChildProcess;
+import dev.junction.infra.InfraException;
+import dev.junction.infra.KafkaBroker;
+import dev.junction.standalone.backend.SampleBackend;
+import dev.junction.standalone.issuer.DevIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The embedded default: a KRaft broker and Apicurio Registry as child processes, the dev OAuth2
+ * issuer and the sample backend in this JVM, then the orchestrator, the http-connector and the
+ * gateway(s) as child JVMs. {@link #close()} stops everything in reverse order.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private final StackSettings settings;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<ChildProcess> gateways = new ArrayList<>();
+  private KafkaBroker kafka;
+  private ApicurioRegistry registry;
+  private ChildProcess orchestrator;
+
+  private EmbeddedStack(StackSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts the whole stack and returns once every gateway reports ready. */
+  public static EmbeddedStack start(StackSettings settings) {
+    EmbeddedStack stack = new EmbeddedStack(settings);
+    try {
+      stack.startAll();
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    prepareDataDir();
+    CompletableFuture<KafkaBroker> kafkaStart =
+        CompletableFuture.supplyAsync(() -> KafkaBroker.start(kafkaSettings()));
+    CompletableFuture<ApicurioRegistry> registryStart =
+        CompletableFuture.supplyAsync(() -> ApicurioRegistry.start(registrySettings()));
+    try {
+      started.push(startIssuer());
+      started.push(SampleBackend.start(settings.backendPort()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the sample backend", e);
+    } finally {
+      kafka = join(kafkaStart);
+      started.push(kafka);
+      registry = join(registryStart);
+      started.push(registry);
+    }
+    orchestrator =
+        startService(
+            "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorArgs());
+    ChildProcess connector =
+        startService(
+            "http-connector",
+            "connector-services/http-connector",
+            settings.connectorPort(),
+            connectorArgs());
+    ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
+    ServiceProcess.awaitReady(connector, settings.connectorPort());
+    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
+      startGateway(i, settings.gatewayPorts().get(i));
+    }
+  }
+
+  /**
+   * Starts one more gateway instance owning reply partition {@code instanceIndex}, and waits for
+   * it. The embedded default runs one; tests and {@code --gateways N} run more.
+   */
+  public ChildProcess startGateway(int instanceIndex, int port) {
+    ChildProcess gateway =
+        startService(
+            "api-gateway-" + instanceIndex, "api-gateway", port, gatewayArgs(instanceIndex));
+    gateways.add(gateway);
+    ServiceProcess.awaitReady(gateway, port);
+    return gateway;
+  }
+
+  private ChildProcess startService(String name, String module, int port, List<String> args) {
+    String artifactId = Path.of(module).getFileName().toString();
+    List<String> all = new ArrayList<>(commonArgs());
+    all.addAll(args);
+    ChildProcess process =
+        ServiceProcess.start(
+            name,
+            ServiceProcess.jar(settings.home(), module, artifactId),
+            port,
+            all,
+            settings.logDir(),
+            settings.home());
+    started.push(process);
+    log.info("Started {} (pid {}), waiting for readiness on port {}", name, process.pid(), port);
+    return process;
+  }
+
+  private List<String> commonArgs() {
+    return List.of(
+        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        "--junction.registry.url=" + registry.registryUrl());
+  }
+
+  private List<String> orchestratorArgs() {
+    return List.of(
+        "--junction.orchestrator.workflows-dir=" + settings.home().resolve("workflows"),
+        "--junction.orchestrator.state-dir=" + settings.dataDir().resolve("orchestrator-state"));
+  }
+
+  private List<String> connectorArgs() {
+    String backend = "http://127.0.0.1:" + settings.backendPort();
+    return List.of(
+        "--junction.http-connector.connections.inventory.base-url=" + backend + "/inventory",
+        "--junction.http-connector.connections.orders.base-url=" + backend);
+  }
+
+  private List<String> gatewayArgs(int instanceIndex) {
+    return List.of(
+        "--junction.gateway.instance-index=" + instanceIndex,
+        "--junction.gateway.catalog-dir=" + settings.home().resolve("apis"),
+        "--junction.gateway.orchestrator-url=http://127.0.0.1:" + settings.orchestratorPort(),
+        "--junction.gateway.security.issuer=" + settings.issuerUrl(),
+        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="
+            + settings.issuerUrl()
+            + "/oauth2/jwks",
+        "--spring.security.oauth2.resourceserver.jwt.audiences=" + StackSettings.GATEWAY_AUDIENCE);
+  }
+
+  private AutoCloseable startIssuer() {
+    ConfigurableApplicationContext context =
+        DevIssuer.start(
+            settings.issuerPort(),
+            settings.keyFile(),
+            StackSettings.SAMPLE_CLIENT_ID,
+            settings.clientSecret(),
+            StackSettings.SAMPLE_SCOPES,
+            StackSettings.GATEWAY_AUDIENCE);
+    log.info("Dev OAuth2 issuer ready at {}", settings.issuerUrl());
+    return context::close;
+  }
+
+  private KafkaBroker.Settings kafkaSettings() {
+    return new KafkaBroker.Settings(
+        "junction",
+        settings.dataDir().resolve("kafka"),
+        settings.kafkaPort(),
+        settings.kafkaControllerPort(),
+        settings.logDir().resolve("kafka.log"),
+        512,
+        Duration.ofSeconds(90));
+  }
+
+  private ApicurioRegistry.Settings registrySettings() {
+    return new ApicurioRegistry.Settings(
+        "junction",
+        settings.registryPort(),
+        settings.registryManagementPort(),
+        settings.logDir().resolve("apicurio.log"),
+        256,
+        Duration.ofSeconds(90));
+  }
+
+  private void prepareDataDir() {
+    try {
+      if (Files.exists(settings.dataDir())) {
+        try (var paths = Files.walk(settings.dataDir())) {
+          paths
+              .sorted(java.util.Comparator.reverseOrder())
+              .forEach(
+                  path -> {
+                    try {
+                      Files.delete(path);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+        }
+      }
+      Files.createDirectories(settings.logDir());
+    } catch (IOException | UncheckedIOException e) {
+      throw new InfraException("Cannot prepare the data folder " + settings.dataDir(), e);
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  public StackSettings settings() {
+    return settings;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.registryUrl();
+  }
+
+  public ChildProcess orchestrator() {
+    return orchestrator;
+  }
+
+  public List<ChildProcess> gateways() {
+    return List.copyOf(gateways);
+  }
+
+  /** Every process of the stack that runs outside this JVM, to check nothing is left behind. */
+  public List<Long> childPids() {
+    List<Long> pids = new ArrayList<>();
+    for (AutoCloseable part : started) {
+      if (part instanceof ChildProcess process) {
+        pids.add(process.pid());
+      } else if (part instanceof KafkaBroker broker) {
+        pids.add(broker.process().pid());
+      } else if (part instanceof ApicurioRegistry apicurio) {
+        pids.add(apicurio.process().pid());
+      }
+    }
+    return pids;
+  }
+
+  /** Stops every part, newest first. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (Exception e) { // stopping must go on for the other parts; report each failure
+        log.warn("Could not stop {}: {}", part, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.junction.standalone.stack;
+
+import dev.junction.infra.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Where and on which ports the embedded stack runs.
+ *
+ * @param home the Junction checkout: service jars, {@code apis/}, {@code workflows/}
+ * @param dataDir broker data, service state and logs of this stack (the issuer's key lives in
+ *     {@code keyFile})
+ * @param keyFile the dev issuer's signing key, kept across runs so tokens survive restarts
+ * @param gatewayPorts one port per gateway instance; instance i owns reply partition i
+ * @param clientSecret secret of the sample OAuth2 client {@code junction-sample}
+ */
+public record StackSettings(
+    Path home,
+    Path dataDir,
+    Path keyFile,
+    int kafkaPort,
+    int kafkaControllerPort,
+    int registryPort,
+    int registryManagementPort,
+    int issuerPort,
+    int backendPort,
+    int orchestratorPort,
+    int connectorPort,
+    List<Integer> gatewayPorts,
+    String clientSecret) {
+
+  public static final String SAMPLE_CLIENT_ID = "junction-sample";
+  public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
+  public static final String GATEWAY_AUDIENCE = "junction-gateway";
+  public static final String SAMPLE_SCOPES = "orders:write orders:read runs:read";
+
+  /**
+   * The embedded default on its documented ports (gateway 8080). Broker data is fresh at each start
+   * because the registry keeps schemas in memory: records written under an earlier registry's ids
+   * would not be readable.
+   */
+  public static StackSettings defaults(Path home, int gateways) {
+    Path base = home.resolve(".junction");
+    String secret =
+        System.getenv().getOrDefault("JUNCTION_SAMPLE_CLIENT_SECRET", DEV_CLIENT_SECRET);
+    return new StackSettings(
+        home,
+        base.resolve("run"),
+        base.resolve("dev-issuer").resolve("signing-key.jwk"),
+        9092,
+        9093,
+        8180,
+        8181,
+        9000,
+        9100,
+        8081,
+        8082,
+        IntStream.range(0, gateways).mapToObj(i -> i == 0 ? 8080 : 8089 + i).toList(),
+        secret);
+  }
+
+  /** A stack on free ports with its data in a new temporary folder, for tests and benchmarks. */
+  public static StackSettings ephemeral(Path home, String name, int gateways) {
+    try {
+      Path dir = Files.createTempDirectory("junction-" + name + "-");
+      return new StackSettings(
+          home,
+          dir.resolve("run"),
+          dir.resolve("dev-issuer").resolve("signing-key.jwk"),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          FreePorts.next(),
+          IntStream.range(0, gateways).mapToObj(i -> FreePorts.next()).toList(),
+          DEV_CLIENT_SECRET);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path logDir() {
+    return dataDir.resolve("logs");
+  }
+
+  public String issuerUrl() {
+    return "http://127.0.0.1:" + issuerPort;
+  }
+
+  public String tokenUrl() {
+    return issuerUrl() + "/oauth2/token";
+  }
+
+  public String gatewayUrl(int instance) {
+    return "http://127.0.0.1:" + gatewayPorts.get(instance);
+  }
+}
