@@ -12,7 +12,9 @@ public final class Topics {
   /** Replies from connectors to the orchestrator ({@code ConnectorReply}), keyed by run id. */
   public static final String ORCHESTRATOR_REPLIES = "orchestrator.replies";
 
-  /** Replies from the orchestrator to gateway instances ({@code WorkflowReply}); one partition each. */
+  /**
+   * Replies from the orchestrator to gateway instances ({@code WorkflowReply}); one partition each.
+   */
   public static final String GATEWAY_REPLIES = "gateway.replies";
 
   /** Run lifecycle events ({@code RunStatusChanged}), keyed by run id. */

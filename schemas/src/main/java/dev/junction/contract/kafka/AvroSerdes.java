@@ -24,7 +24,9 @@ public final class AvroSerdes {
 
   private AvroSerdes() {}
 
-  /** Producer settings for {@link AvroKafkaSerializer}, to merge into a producer's configuration. */
+  /**
+   * Producer settings for {@link AvroKafkaSerializer}, to merge into a producer's configuration.
+   */
   public static Map<String, Object> serializerConfig(String registryUrl) {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
@@ -33,7 +35,9 @@ public final class AvroSerdes {
     return config;
   }
 
-  /** Consumer settings for {@link AvroKafkaDeserializer}: generated classes, not generic records. */
+  /**
+   * Consumer settings for {@link AvroKafkaDeserializer}: generated classes, not generic records.
+   */
   public static Map<String, Object> deserializerConfig(String registryUrl) {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);

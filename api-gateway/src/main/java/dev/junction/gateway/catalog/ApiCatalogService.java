@@ -1,0 +1,210 @@
+package dev.junction.gateway.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Serves the current {@link ApiCatalog} and reloads it when the catalog folder changes.
+ *
+ * <p>The folder is scanned (names, sizes, modification times of every file under it, schemas
+ * included) rather than watched with a {@code WatchService}: a scan sees changes in nested schema
+ * folders and on file systems where watch events are unreliable, and costs little for a catalog.
+ *
+ * <p>At start-up an invalid file stops the gateway. Later, an invalid file is refused and the
+ * previous version of that file keeps serving, so a bad edit cannot take an API down.
+ */
+public final class ApiCatalogService implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiCatalogService.class);
+
+  private final Path dir;
+  private final CatalogLoader loader;
+  private final Duration scanInterval;
+  private final Consumer<ApiCatalog> onChange;
+  private final AtomicReference<ApiCatalog> current = new AtomicReference<>(ApiCatalog.empty());
+
+  /** Last good definition per file, what keeps serving when an edit breaks the file. */
+  private final Map<Path, ApiDefinition> loaded = new HashMap<>();
+
+  private volatile String fingerprint = "";
+  private ScheduledExecutorService scanner;
+
+  /**
+   * @param dir the catalog folder
+   * @param loader reads single files
+   * @param scanInterval how often the folder is checked for changes
+   * @param onChange told about every new catalog after a successful reload
+   */
+  public ApiCatalogService(
+      Path dir, CatalogLoader loader, Duration scanInterval, Consumer<ApiCatalog> onChange) {
+    this.dir = dir;
+    this.loader = loader;
+    this.scanInterval = scanInterval;
+    this.onChange = onChange;
+  }
+
+  /** Loads the catalog for the first time; any invalid file fails with every problem named. */
+  public synchronized ApiCatalog loadInitial() {
+    fingerprint = fingerprint();
+    Map<Path, ApiDefinition> apis = new HashMap<>();
+    for (Path file : catalogFiles()) {
+      apis.put(file, loader.load(dir, file));
+    }
+    CatalogLoader.checkConsistency(apis.values());
+    loaded.putAll(apis);
+    ApiCatalog catalog = new ApiCatalog(List.copyOf(apis.values()));
+    current.set(catalog);
+    log.info(
+        "API catalog loaded from {}: {} API version(s), {} operation(s)",
+        dir.toAbsolutePath(),
+        catalog.apis().size(),
+        catalog.operations().size());
+    return catalog;
+  }
+
+  /** The catalog being served. */
+  public ApiCatalog current() {
+    return current.get();
+  }
+
+  /**
+   * Reloads the catalog if the folder changed since the last scan.
+   *
+   * @return whether a new catalog is now served
+   */
+  public synchronized boolean reloadIfChanged() {
+    String now = fingerprint();
+    if (now.equals(fingerprint)) {
+      return false;
+    }
+    fingerprint = now;
+    Map<Path, ApiDefinition> apis = new HashMap<>();
+    for (Path file : catalogFiles()) {
+      try {
+        apis.put(file, loader.load(dir, file));
+      } catch (CatalogException e) {
+        ApiDefinition previous = loaded.get(file);
+        log.error(
+            "{}; {}",
+            e.getMessage(),
+            previous == null ? "the file is not served" : "its previous version keeps serving");
+        if (previous != null) {
+          apis.put(file, previous);
+        }
+      }
+    }
+    try {
+      CatalogLoader.checkConsistency(apis.values());
+    } catch (CatalogException e) {
+      log.error("{}; the previous catalog keeps serving", e.getMessage());
+      return false;
+    }
+    ApiCatalog catalog = new ApiCatalog(List.copyOf(apis.values()));
+    if (catalog.equals(current.get())) {
+      return false;
+    }
+    loaded.clear();
+    loaded.putAll(apis);
+    current.set(catalog);
+    log.info(
+        "API catalog reloaded: {} API version(s), {} operation(s)",
+        catalog.apis().size(),
+        catalog.operations().size());
+    onChange.accept(catalog);
+    return true;
+  }
+
+  private List<Path> catalogFiles() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot list the API catalog folder " + dir.toAbsolutePath(), e);
+    }
+  }
+
+  /** Names, sizes and modification times of every file under the folder. */
+  private String fingerprint() {
+    if (!Files.isDirectory(dir)) {
+      return "";
+    }
+    StringBuilder result = new StringBuilder();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        result
+            .append(file)
+            .append(' ')
+            .append(attributes.size())
+            .append(' ')
+            .append(attributes.lastModifiedTime().toMillis())
+            .append('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot scan the API catalog folder " + dir.toAbsolutePath(), e);
+    }
+    return result.toString();
+  }
+
+  private void scan() {
+    try {
+      reloadIfChanged();
+    } catch (UncheckedIOException e) {
+      // A folder being replaced (git checkout, editor save) can vanish for a moment; the next
+      // scan sees the settled state, and the served catalog is untouched meanwhile.
+      log.warn("Scanning the API catalog folder failed; will retry: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (!Files.isDirectory(dir)) {
+      log.warn(
+          "API catalog folder {} does not exist; no API is served until it does",
+          dir.toAbsolutePath());
+    }
+    scanner =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable ->
+                Thread.ofPlatform().name("junction-catalog-scan").daemon().unstarted(runnable));
+    long millis = scanInterval.toMillis();
+    scanner.scheduleWithFixedDelay(this::scan, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scanner != null) {
+      scanner.shutdownNow();
+      scanner = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scanner != null;
+  }
+}

@@ -1,0 +1,392 @@
+package dev.junction.gateway.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.HttpMethod;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads and validates API catalog files. Every problem of a file is collected and reported at once,
+ * each named by its path in the file ({@code operations[0].backend.url}), so an operator fixes a
+ * file in one pass.
+ */
+public final class CatalogLoader {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+  private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+  private static final Pattern PATH =
+      Pattern.compile("(/([A-Za-z0-9._~-]+|\\{[A-Za-z][A-Za-z0-9_]*}))+");
+  private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+  private static final Set<HttpMethod> METHODS =
+      Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+  private static final Set<String> API_KEYS =
+      Set.of("name", "version", "title", "description", "basePath", "operations");
+  private static final Set<String> OPERATION_KEYS =
+      Set.of(
+          "id",
+          "method",
+          "path",
+          "summary",
+          "description",
+          "scopes",
+          "request",
+          "response",
+          "backend",
+          "timeout",
+          "onTimeout");
+
+  private final YAMLMapper yaml = YAMLMapper.builder().build();
+  private final Duration defaultTimeout;
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   */
+  public CatalogLoader(Duration defaultTimeout) {
+    this.defaultTimeout = defaultTimeout;
+  }
+
+  /**
+   * Reads one catalog file.
+   *
+   * @param catalogDir the catalog folder; schema paths are relative to it and may not leave it
+   * @param file a YAML file in that folder
+   * @throws CatalogException listing every problem of the file
+   */
+  public ApiDefinition load(Path catalogDir, Path file) {
+    String source = catalogDir.relativize(file).toString();
+    JsonNode root;
+    try {
+      root = yaml.readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new CatalogException(source, "cannot be read: " + e.getMessage(), e);
+    } catch (JacksonException e) {
+      throw new CatalogException(source, "is not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    FileReader reader = new FileReader(catalogDir, source);
+    ApiDefinition api = reader.api(root);
+    if (!reader.problems.isEmpty()) {
+      throw new CatalogException(source, reader.problems);
+    }
+    return api;
+  }
+
+  /**
+   * Checks what single files cannot: no two files define the same API version or the same method
+   * and path.
+   *
+   * @throws CatalogException naming the files in conflict
+   */
+  public static void checkConsistency(Collection<ApiDefinition> apis) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> versions = new HashMap<>();
+    Map<String, String> routes = new HashMap<>();
+    for (ApiDefinition api : apis) {
+      String previous = versions.putIfAbsent(api.name() + " " + api.version(), api.source());
+      if (previous != null) {
+        problems.add(
+            "API %s %s is defined in both %s and %s"
+                .formatted(api.name(), api.version(), previous, api.source()));
+      }
+      for (Operation operation : api.operations()) {
+        String route = operation.method() + " " + normalize(operation.path());
+        String owner = routes.putIfAbsent(route, api.source());
+        if (owner != null && !owner.equals(api.source())) {
+          problems.add(
+              "%s %s is defined in both %s and %s"
+                  .formatted(operation.method(), operation.path(), owner, api.source()));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new CatalogException("(catalog)", problems);
+    }
+  }
+
+  /** Path templates that differ only in variable names match the same requests. */
+  static String normalize(String pathTemplate) {
+    return pathTemplate.replaceAll("\\{[^}]*}", "{}");
+  }
+
+  /** Validates one file's tree, collecting problems instead of stopping at the first. */
+  private final class FileReader {
+    private final Path catalogDir;
+    private final String source;
+    private final List<String> problems = new ArrayList<>();
+
+    FileReader(Path catalogDir, String source) {
+      this.catalogDir = catalogDir;
+      this.source = source;
+    }
+
+    ApiDefinition api(JsonNode root) {
+      if (root == null || !root.isObject()) {
+        problems.add("(root): must be a mapping with name, version, basePath and operations");
+        return null;
+      }
+      unknownKeys(root, "", API_KEYS);
+      String name = text(root, "name", true, NAME, "lowercase letters, digits and dashes");
+      String version = text(root, "version", true, VERSION, "letters, digits, '.', '_', '-'");
+      String title = text(root, "title", false, null, null);
+      String description = text(root, "description", false, null, null);
+      String basePath =
+          text(root, "basePath", true, BASE_PATH, "a path like /orders/v1, without a trailing /");
+      List<Operation> operations = new ArrayList<>();
+      JsonNode ops = root.get("operations");
+      if (ops == null || !ops.isArray() || ops.isEmpty()) {
+        problems.add("operations: must be a non-empty list");
+      } else {
+        Set<String> ids = new HashSet<>();
+        Set<String> routes = new HashSet<>();
+        for (int i = 0; i < ops.size(); i++) {
+          Operation operation =
+              operation(ops.get(i), "operations[" + i + "]", name, version, basePath);
+          if (operation == null) {
+            continue;
+          }
+          if (!ids.add(operation.id())) {
+            problems.add("operations[%d].id: '%s' is used twice".formatted(i, operation.id()));
+          }
+          if (!routes.add(operation.method() + " " + normalize(operation.path()))) {
+            problems.add(
+                "operations[%d]: %s %s is defined twice"
+                    .formatted(i, operation.method(), operation.path()));
+          }
+          operations.add(operation);
+        }
+      }
+      return new ApiDefinition(name, version, title, description, basePath, operations, source);
+    }
+
+    private Operation operation(
+        JsonNode node, String at, String api, String version, String basePath) {
+      if (!node.isObject()) {
+        problems.add(at + ": must be a mapping");
+        return null;
+      }
+      int before = problems.size();
+      unknownKeys(node, at + ".", OPERATION_KEYS);
+      String id =
+          text(node, at, "id", true, OPERATION_ID, "a letter then letters, digits, '_', '-'");
+      HttpMethod method = method(node, at);
+      String path = text(node, at, "path", true, PATH, "a path like /orders or /orders/{orderId}");
+      String summary = text(node, at, "summary", false, null, null);
+      List<String> scopes = scopes(node, at);
+      Optional<Schema> requestSchema = schema(node, at, "request");
+      schema(node, at, "response");
+      String workflow = backend(node, at);
+      Duration timeout = timeout(node, at);
+      OnTimeout onTimeout = onTimeout(node, at);
+      if (problems.size() > before || basePath == null) {
+        return null;
+      }
+      return new Operation(
+          api,
+          version,
+          id,
+          method,
+          basePath + path,
+          summary,
+          scopes,
+          requestSchema,
+          workflow,
+          timeout,
+          onTimeout);
+    }
+
+    private HttpMethod method(JsonNode node, String at) {
+      String value = text(node, at, "method", true, null, null);
+      if (value == null) {
+        return null;
+      }
+      HttpMethod method = HttpMethod.valueOf(value.toUpperCase(Locale.ROOT));
+      if (!METHODS.contains(method) || !value.equals(method.name())) {
+        problems.add(
+            at + ".method: must be one of GET, POST, PUT, PATCH, DELETE, got '" + value + "'");
+        return null;
+      }
+      return method;
+    }
+
+    private List<String> scopes(JsonNode node, String at) {
+      JsonNode scopes = node.get("scopes");
+      if (scopes == null || scopes.isNull()) {
+        return List.of();
+      }
+      if (!scopes.isArray()) {
+        problems.add(at + ".scopes: must be a list of scope names");
+        return List.of();
+      }
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < scopes.size(); i++) {
+        JsonNode scope = scopes.get(i);
+        if (!scope.isString() || !SCOPE.matcher(scope.asString()).matches()) {
+          problems.add(
+              "%s.scopes[%d]: must be a scope name without spaces or quotes".formatted(at, i));
+        } else {
+          result.add(scope.asString());
+        }
+      }
+      return result;
+    }
+
+    private Optional<Schema> schema(JsonNode node, String at, String key) {
+      JsonNode section = node.get(key);
+      if (section == null || section.isNull()) {
+        return Optional.empty();
+      }
+      String where = at + "." + key;
+      if (!section.isObject()) {
+        problems.add(where + ": must be a mapping with 'schema'");
+        return Optional.empty();
+      }
+      unknownKeys(section, where + ".", Set.of("schema"));
+      String file = text(section, where, "schema", true, null, null);
+      if (file == null) {
+        return Optional.empty();
+      }
+      Path dir = catalogDir.toAbsolutePath().normalize();
+      Path path = dir.resolve(file).normalize();
+      if (!path.startsWith(dir)) {
+        problems.add(where + ".schema: '" + file + "' is outside the catalog folder");
+        return Optional.empty();
+      }
+      if (!Files.isRegularFile(path)) {
+        problems.add(
+            where + ".schema: file '" + file + "' does not exist (relative to the catalog folder)");
+        return Optional.empty();
+      }
+      try {
+        Schema schema = new Schema.Parser().parse(path.toFile());
+        if (schema.getType() != Schema.Type.RECORD) {
+          problems.add(
+              where
+                  + ".schema: '"
+                  + file
+                  + "' must be an Avro record schema, is "
+                  + schema.getType().getName());
+          return Optional.empty();
+        }
+        return Optional.of(schema);
+      } catch (SchemaParseException e) {
+        problems.add(
+            where + ".schema: '" + file + "' is not a valid Avro schema: " + e.getMessage());
+      } catch (IOException e) {
+        problems.add(where + ".schema: '" + file + "' cannot be read: " + e.getMessage());
+      }
+      return Optional.empty();
+    }
+
+    private String backend(JsonNode node, String at) {
+      JsonNode backend = node.get("backend");
+      String where = at + ".backend";
+      if (backend == null || !backend.isObject()) {
+        problems.add(where + ": must be a mapping with 'workflow'");
+        return null;
+      }
+      if (backend.has("url")) {
+        // TODO(pass-through APIs): proxy to backend.url; until then a file using it must not load
+        // silently as if it worked.
+        problems.add(
+            where + ".url: pass-through backends are not supported yet; use backend.workflow");
+        return null;
+      }
+      unknownKeys(backend, where + ".", Set.of("workflow"));
+      return text(backend, where, "workflow", true, NAME, "lowercase letters, digits and dashes");
+    }
+
+    private Duration timeout(JsonNode node, String at) {
+      String value = text(node, at, "timeout", false, null, null);
+      if (value == null) {
+        return defaultTimeout;
+      }
+      try {
+        Duration timeout = DurationStyle.detectAndParse(value);
+        if (timeout.isNegative() || timeout.isZero()) {
+          problems.add(at + ".timeout: must be positive, got '" + value + "'");
+        }
+        return timeout;
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ".timeout: must be a duration like 5s or 500ms, got '" + value + "'");
+        return null;
+      }
+    }
+
+    private OnTimeout onTimeout(JsonNode node, String at) {
+      String value = text(node, at, "onTimeout", false, null, null);
+      if (value == null) {
+        return OnTimeout.ACCEPTED;
+      }
+      return OnTimeout.fromYaml(value)
+          .orElseGet(
+              () -> {
+                problems.add(
+                    at + ".onTimeout: must be accepted or gateway-timeout, got '" + value + "'");
+                return null;
+              });
+    }
+
+    private String text(
+        JsonNode node, String key, boolean required, Pattern pattern, String format) {
+      return text(node, null, key, required, pattern, format);
+    }
+
+    private String text(
+        JsonNode node, String at, String key, boolean required, Pattern pattern, String format) {
+      String where = at == null ? key : at + "." + key;
+      JsonNode value = node.get(key);
+      if (value == null || value.isNull()) {
+        if (required) {
+          problems.add(where + ": is required");
+        }
+        return null;
+      }
+      if (!(value.isString() || value.isNumber())) {
+        problems.add(where + ": must be a text value");
+        return null;
+      }
+      String text = value.asString().trim();
+      if (required && text.isEmpty()) {
+        problems.add(where + ": must not be empty");
+        return null;
+      }
+      if (pattern != null && !pattern.matcher(text).matches()) {
+        problems.add(where + ": must be " + format + ", got '" + text + "'");
+        return null;
+      }
+      return text;
+    }
+
+    private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
+      for (String key : node.propertyNames()) {
+        if (!known.contains(key)) {
+          problems.add(
+              prefix
+                  + key
+                  + ": unknown key (expected one of "
+                  + String.join(", ", new TreeSet<>(known))
+                  + ")");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.junction.gateway.catalog;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.springframework.http.HttpMethod;
+
+/**
+ * One operation of an API version, validated.
+ *
+ * @param api catalog name of the API
+ * @param apiVersion version of the API
+ * @param id operation id, unique within the API version
+ * @param method HTTP method
+ * @param path full path template: the API's base path followed by the operation's path, may hold
+ *     {@code {vars}}
+ * @param summary one-line description
+ * @param scopes OAuth2 scopes a caller must all hold
+ * @param requestSchema Avro record schema the JSON body is validated against, if the operation
+ *     declares one
+ * @param workflow workflow the orchestrator runs for a call
+ * @param timeout how long the gateway waits for the workflow's reply
+ * @param onTimeout what the gateway answers when the reply does not come in time
+ */
+public record Operation(
+    String api,
+    String apiVersion,
+    String id,
+    HttpMethod method,
+    String path,
+    String summary,
+    List<String> scopes,
+    Optional<Schema> requestSchema,
+    String workflow,
+    Duration timeout,
+    OnTimeout onTimeout) {
+
+  public Operation {
+    scopes = List.copyOf(scopes);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.junction.gateway.problem;
+
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every kind of error the gateway itself produces, with its stable {@code type} URI. Clients branch
+ * on the type, so a constant here never changes meaning once released.
+ */
+public enum ProblemType {
+  INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "The request is invalid"),
+  UNAUTHORIZED("unauthorized", HttpStatus.UNAUTHORIZED, "Authentication required"),
+  FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Insufficient scope"),
+  NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No API operation at this path"),
+  METHOD_NOT_ALLOWED(
+      "method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed at this path"),
+  PAYLOAD_TOO_LARGE(
+      "payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
+  UNSUPPORTED_MEDIA_TYPE(
+      "unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "The body must be JSON"),
+  OVERLOADED("overloaded", HttpStatus.SERVICE_UNAVAILABLE, "The gateway is overloaded"),
+  UNAVAILABLE(
+      "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "The workflow engine cannot be reached"),
+  BAD_GATEWAY("bad-gateway", HttpStatus.BAD_GATEWAY, "An upstream service did not answer"),
+  GATEWAY_TIMEOUT(
+      "gateway-timeout", HttpStatus.GATEWAY_TIMEOUT, "The workflow did not answer in time"),
+  INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+  /** Prefix of every Junction problem type URI. */
+  public static final String BASE_URI = "https://junction.dev/problems/";
+
+  private final URI type;
+  private final HttpStatus status;
+  private final String title;
+
+  ProblemType(String slug, HttpStatus status, String title) {
+    this.type = URI.create(BASE_URI + slug);
+    this.status = status;
+    this.title = title;
+  }
+
+  public URI type() {
+    return type;
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** A problem of this kind with an occurrence-specific detail. */
+  public Problem with(String detail) {
+    return new Problem(type, title, status.value(), detail, List.of());
+  }
+}

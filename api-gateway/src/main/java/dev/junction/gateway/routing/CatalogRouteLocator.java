@@ -1,0 +1,180 @@
+package dev.junction.gateway.routing;
+
+import dev.junction.gateway.catalog.ApiCatalog;
+import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.Operation;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Flux;
+
+/**
+ * The gateway's routes, built from the current API catalog. SCG's caching locator asks again after
+ * each {@code RefreshRoutesEvent}, which the catalog service triggers on reload.
+ *
+ * <ul>
+ *   <li>{@code GET /runs/{id}}: proxied to the orchestrator.
+ *   <li>one route per operation (method and path): scope check, body validation, workflow call.
+ *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
+ * </ul>
+ *
+ * Anything else matches no route and is answered 404 by the exception handler.
+ */
+public final class CatalogRouteLocator implements RouteLocator {
+
+  /** Route metadata keys, read by {@link RequestMetricsFilter} for its tags. */
+  static final String API = "junction.api";
+
+  static final String OPERATION = "junction.operation";
+
+  /** Placeholder URI of routes whose last filter answers the request itself. */
+  private static final URI NO_UPSTREAM = URI.create("no://op");
+
+  private static final String RUNS_PATH = "/runs/{id}";
+
+  private final ApiCatalogService catalog;
+  private final URI orchestratorUrl;
+  private final ScopeCheckGatewayFilterFactory scopeCheck;
+  private final BodyValidationGatewayFilterFactory bodyValidation;
+  private final WorkflowGatewayFilterFactory workflow;
+  private final MethodNotAllowedGatewayFilterFactory methodNotAllowed;
+
+  public CatalogRouteLocator(
+      ApiCatalogService catalog,
+      URI orchestratorUrl,
+      ScopeCheckGatewayFilterFactory scopeCheck,
+      BodyValidationGatewayFilterFactory bodyValidation,
+      WorkflowGatewayFilterFactory workflow,
+      MethodNotAllowedGatewayFilterFactory methodNotAllowed) {
+    this.catalog = catalog;
+    this.orchestratorUrl = orchestratorUrl;
+    this.scopeCheck = scopeCheck;
+    this.bodyValidation = bodyValidation;
+    this.workflow = workflow;
+    this.methodNotAllowed = methodNotAllowed;
+  }
+
+  @Override
+  public Flux<Route> getRoutes() {
+    return Flux.defer(() -> Flux.fromIterable(routes(catalog.current())));
+  }
+
+  List<Route> routes(ApiCatalog current) {
+    List<Route> routes = new ArrayList<>();
+    int order = 0;
+    routes.add(
+        Route.async()
+            .id("junction-runs")
+            .order(order++)
+            .uri(orchestratorUrl)
+            .predicate(matches(Set.of(HttpMethod.GET), parse(RUNS_PATH)))
+            // The orchestrator's run API is internal; the caller's token stops at the gateway.
+            .filters(
+                ordered(
+                    List.of(
+                        (exchange, chain) ->
+                            chain.filter(
+                                exchange
+                                    .mutate()
+                                    .request(
+                                        r -> r.headers(h -> h.remove(HttpHeaders.AUTHORIZATION)))
+                                    .build()))))
+            .metadata(API, "runs")
+            .metadata(OPERATION, "getRun")
+            .build());
+    Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
+    Map<String, String> apiByPath = new LinkedHashMap<>();
+    for (Operation operation : current.operations()) {
+      PathPattern pattern = parse(operation.path());
+      List<GatewayFilter> filters = new ArrayList<>();
+      filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
+      operation
+          .requestSchema()
+          .ifPresent(
+              schema ->
+                  filters.add(
+                      bodyValidation.apply(new BodyValidationGatewayFilterFactory.Config(schema))));
+      filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
+      routes.add(
+          Route.async()
+              .id(operation.api() + "-" + operation.apiVersion() + "-" + operation.id())
+              .order(order++)
+              .uri(NO_UPSTREAM)
+              .predicate(matches(Set.of(operation.method()), pattern))
+              .filters(ordered(filters))
+              .metadata(API, operation.api() + "-" + operation.apiVersion())
+              .metadata(OPERATION, operation.id())
+              .build());
+      methodsByPath
+          .computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>())
+          .add(operation.method().name());
+      apiByPath.putIfAbsent(
+          pattern.getPatternString(), operation.api() + "-" + operation.apiVersion());
+    }
+    for (Map.Entry<String, Set<String>> path : methodsByPath.entrySet()) {
+      routes.add(
+          Route.async()
+              .id("method-not-allowed " + path.getKey())
+              .order(order++)
+              .uri(NO_UPSTREAM)
+              .predicate(matches(null, parse(path.getKey())))
+              .filters(
+                  ordered(
+                      List.of(
+                          methodNotAllowed.apply(
+                              new MethodNotAllowedGatewayFilterFactory.Config(path.getValue())))))
+              .metadata(API, apiByPath.get(path.getKey()))
+              .metadata(OPERATION, "method-not-allowed")
+              .build());
+    }
+    return routes;
+  }
+
+  /**
+   * Orders route filters 1, 2, 3... An unordered filter sorts with SCG's global filters at lowest
+   * precedence, after the routing filter that proxies the request, so it would run too late.
+   */
+  private static List<GatewayFilter> ordered(List<GatewayFilter> filters) {
+    List<GatewayFilter> ordered = new ArrayList<>();
+    for (int i = 0; i < filters.size(); i++) {
+      ordered.add(new OrderedGatewayFilter(filters.get(i), i + 1));
+    }
+    return ordered;
+  }
+
+  private static PathPattern parse(String path) {
+    return PathPatternParser.defaultInstance.parse(path);
+  }
+
+  /** Method (any when null) and path; exposes the path's variables like SCG's Path predicate. */
+  private static Predicate<ServerWebExchange> matches(
+      Set<HttpMethod> methods, PathPattern pattern) {
+    return exchange -> {
+      if (methods != null && !methods.contains(exchange.getRequest().getMethod())) {
+        return false;
+      }
+      PathPattern.PathMatchInfo match =
+          pattern.matchAndExtract(exchange.getRequest().getPath().pathWithinApplication());
+      if (match == null) {
+        return false;
+      }
+      ServerWebExchangeUtils.putUriTemplateVariables(exchange, match.getUriVariables());
+      return true;
+    };
+  }
+}

@@ -1,0 +1,91 @@
+package dev.junction.gateway.routing;
+
+import dev.junction.gateway.GatewayProperties;
+import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.CatalogLoader;
+import dev.junction.gateway.catalog.JsonBodyValidator;
+import dev.junction.gateway.problem.ProblemWriter;
+import dev.junction.gateway.reply.RequestReplyClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API catalog and the routes built from it. */
+@Configuration(proxyBeanMethods = false)
+public class RoutingConfiguration {
+
+  @Bean
+  ApiCatalogService apiCatalogService(GatewayProperties gateway, ApplicationEventPublisher events) {
+    ApiCatalogService service =
+        new ApiCatalogService(
+            Path.of(gateway.catalogDir()),
+            new CatalogLoader(gateway.defaultTimeout()),
+            gateway.catalogScanInterval(),
+            catalog -> events.publishEvent(new RefreshRoutesEvent(catalog)));
+    // At start-up an invalid catalog stops the gateway, with every problem in the message.
+    service.loadInitial();
+    return service;
+  }
+
+  @Bean
+  JsonBodyValidator jsonBodyValidator(JsonMapper json) {
+    return new JsonBodyValidator(json);
+  }
+
+  @Bean
+  ScopeCheckGatewayFilterFactory scopeCheckGatewayFilterFactory(ProblemWriter problems) {
+    return new ScopeCheckGatewayFilterFactory(problems);
+  }
+
+  @Bean
+  BodyValidationGatewayFilterFactory bodyValidationGatewayFilterFactory(
+      JsonBodyValidator validator, ProblemWriter problems, GatewayProperties gateway) {
+    return new BodyValidationGatewayFilterFactory(
+        validator, problems, Math.toIntExact(gateway.maxBodySize().toBytes()));
+  }
+
+  @Bean
+  MethodNotAllowedGatewayFilterFactory methodNotAllowedGatewayFilterFactory(
+      ProblemWriter problems) {
+    return new MethodNotAllowedGatewayFilterFactory(problems);
+  }
+
+  @Bean
+  WorkflowGatewayFilterFactory workflowGatewayFilterFactory(
+      RequestReplyClient client,
+      ProblemWriter problems,
+      JsonMapper json,
+      GatewayProperties gateway,
+      Clock clock) {
+    return new WorkflowGatewayFilterFactory(
+        client,
+        new WorkflowResponses(problems, json),
+        problems,
+        gateway.replyTopic(),
+        gateway.instanceIndex(),
+        Math.toIntExact(gateway.maxBodySize().toBytes()),
+        clock);
+  }
+
+  @Bean
+  CatalogRouteLocator catalogRouteLocator(
+      ApiCatalogService catalog,
+      GatewayProperties gateway,
+      ScopeCheckGatewayFilterFactory scopeCheck,
+      BodyValidationGatewayFilterFactory bodyValidation,
+      WorkflowGatewayFilterFactory workflow,
+      MethodNotAllowedGatewayFilterFactory methodNotAllowed) {
+    return new CatalogRouteLocator(
+        catalog, gateway.orchestratorUrl(), scopeCheck, bodyValidation, workflow, methodNotAllowed);
+  }
+
+  @Bean
+  RequestMetricsFilter requestMetricsFilter(MeterRegistry meters) {
+    return new RequestMetricsFilter(meters);
+  }
+}

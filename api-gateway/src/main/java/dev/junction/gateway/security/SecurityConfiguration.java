@@ -1,0 +1,53 @@
+package dev.junction.gateway.security;
+
+import dev.junction.gateway.problem.ProblemWriter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * Every request needs a valid JWT except the health probes. The decoder is Boot's, configured by
+ * {@code spring.security.oauth2.resourceserver.jwt.*}: signature against the JWKS at {@code
+ * jwk-set-uri} (fetched on first use, so start-up does not need the issuer), algorithm allow-list
+ * {@code jws-algorithms}, {@code exp}/{@code nbf} with 60 s clock skew, {@code iss} equal to {@code
+ * issuer-uri} and {@code aud} containing one of {@code audiences}. Operation scopes are checked per
+ * route by {@code ScopeCheckGatewayFilterFactory}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems) {
+    ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
+    ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler(problems);
+    return http
+        // A token API: no cookies, no sessions, so no CSRF and nothing to save between requests.
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .authorizeExchange(
+            exchanges ->
+                exchanges
+                    .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .anyExchange()
+                    .authenticated())
+        .oauth2ResourceServer(
+            oauth2 ->
+                oauth2
+                    .jwt(Customizer.withDefaults())
+                    .authenticationEntryPoint(entryPoint)
+                    .accessDeniedHandler(accessDenied))
+        .exceptionHandling(
+            exceptions ->
+                exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+        .build();
+  }
+}

@@ -1,0 +1,190 @@
+package dev.junction.gateway.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpMethod;
+
+class CatalogLoaderTest {
+
+  static final String SCHEMA =
+      """
+      {"type":"record","name":"CreateOrderRequest","fields":[{"name":"sku","type":"string"}]}
+      """;
+
+  static final String GOOD =
+      """
+      name: orders
+      version: v1
+      title: Orders
+      basePath: /orders/v1
+      operations:
+        - id: createOrder
+          method: POST
+          path: /orders
+          scopes: [orders:write]
+          request:
+            schema: schemas/CreateOrderRequest.avsc
+          backend:
+            workflow: create-order
+          timeout: 5s
+          onTimeout: gateway-timeout
+        - id: getOrder
+          method: GET
+          path: /orders/{orderId}
+          backend:
+            workflow: get-order
+      """;
+
+  @TempDir Path dir;
+  private final CatalogLoader loader = new CatalogLoader(Duration.ofSeconds(10));
+
+  @BeforeEach
+  void writeSchema() throws IOException {
+    Files.createDirectories(dir.resolve("schemas"));
+    Files.writeString(dir.resolve("schemas/CreateOrderRequest.avsc"), SCHEMA);
+  }
+
+  Path write(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  List<String> problems(String content) throws IOException {
+    Path file = write("api.yaml", content);
+    try {
+      loader.load(dir, file);
+    } catch (CatalogException e) {
+      assertThat(e.source()).isEqualTo("api.yaml");
+      assertThat(e.getMessage()).contains("api.yaml");
+      return e.problems();
+    }
+    throw new AssertionError("expected the file to be refused");
+  }
+
+  @Test
+  void loadsAValidFile() throws IOException {
+    ApiDefinition api = loader.load(dir, write("orders-v1.yaml", GOOD));
+
+    assertThat(api.name()).isEqualTo("orders");
+    assertThat(api.source()).isEqualTo("orders-v1.yaml");
+    assertThat(api.operations()).hasSize(2);
+    Operation create = api.operations().getFirst();
+    assertThat(create.method()).isEqualTo(HttpMethod.POST);
+    assertThat(create.path()).isEqualTo("/orders/v1/orders");
+    assertThat(create.scopes()).containsExactly("orders:write");
+    assertThat(create.requestSchema())
+        .hasValueSatisfying(s -> assertThat(s.getName()).isEqualTo("CreateOrderRequest"));
+    assertThat(create.workflow()).isEqualTo("create-order");
+    assertThat(create.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(create.onTimeout()).isEqualTo(OnTimeout.GATEWAY_TIMEOUT);
+    Operation get = api.operations().get(1);
+    assertThat(get.path()).isEqualTo("/orders/v1/orders/{orderId}");
+    assertThat(get.timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(get.onTimeout()).isEqualTo(OnTimeout.ACCEPTED);
+    assertThat(get.requestSchema()).isEmpty();
+  }
+
+  @Test
+  void loadsTheSampleCatalog() {
+    Path apis = Path.of("../apis");
+    ApiDefinition api = loader.load(apis, apis.resolve("orders-v1.yaml"));
+
+    assertThat(api.operations()).extracting(Operation::id).containsExactly("createOrder");
+  }
+
+  @Test
+  void refusesPassThroughBackendsForNow() throws IOException {
+    assertThat(problems(GOOD.replace("workflow: create-order", "url: http://127.0.0.1:9100")))
+        .containsExactly(
+            "operations[0].backend.url: pass-through backends are not supported yet; use backend.workflow");
+  }
+
+  @Test
+  void namesEveryProblemWithItsPath() throws IOException {
+    String bad =
+        GOOD.replace("name: orders", "name: Orders!")
+            .replace("method: POST", "method: FETCH")
+            .replace("schemas/CreateOrderRequest.avsc", "schemas/Missing.avsc")
+            .replace("timeout: 5s", "timeout: soon")
+            .replace("onTimeout: gateway-timeout", "onTimeout: never")
+            .replace("path: /orders/{orderId}", "path: orders")
+            .replace("title: Orders", "title: Orders\ncolour: blue");
+
+    assertThat(problems(bad))
+        .containsExactlyInAnyOrder(
+            "colour: unknown key (expected one of basePath, description, name, operations, title, version)",
+            "name: must be lowercase letters, digits and dashes, got 'Orders!'",
+            "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
+            "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",
+            "operations[0].timeout: must be a duration like 5s or 500ms, got 'soon'",
+            "operations[0].onTimeout: must be accepted or gateway-timeout, got 'never'",
+            "operations[1].path: must be a path like /orders or /orders/{orderId}, got 'orders'");
+  }
+
+  @Test
+  void requiresTheEssentials() throws IOException {
+    assertThat(problems("title: nothing else\n"))
+        .containsExactlyInAnyOrder(
+            "name: is required",
+            "version: is required",
+            "basePath: is required",
+            "operations: must be a non-empty list");
+    assertThat(problems(GOOD.replace("    backend:\n      workflow: get-order\n", "")))
+        .containsExactly("operations[1].backend: must be a mapping with 'workflow'");
+  }
+
+  @Test
+  void refusesDuplicateOperations() throws IOException {
+    assertThat(problems(GOOD.replace("id: getOrder", "id: createOrder")))
+        .containsExactly("operations[1].id: 'createOrder' is used twice");
+    assertThat(
+            problems(
+                GOOD.replace("path: /orders/{orderId}", "path: /orders")
+                    .replace("method: GET", "method: POST")))
+        .containsExactly("operations[1]: POST /orders/v1/orders is defined twice");
+  }
+
+  @Test
+  void refusesSchemasOutsideTheCatalogOrNotRecords() throws IOException {
+    assertThat(problems(GOOD.replace("schemas/CreateOrderRequest.avsc", "../secret.avsc")))
+        .containsExactly(
+            "operations[0].request.schema: '../secret.avsc' is outside the catalog folder");
+    Files.writeString(dir.resolve("schemas/Plain.avsc"), "\"string\"");
+    assertThat(problems(GOOD.replace("CreateOrderRequest.avsc", "Plain.avsc")))
+        .containsExactly(
+            "operations[0].request.schema: 'schemas/Plain.avsc' must be an Avro record schema, is string");
+    Files.writeString(dir.resolve("schemas/Broken.avsc"), "{\"type\":\"record\"}");
+    assertThat(problems(GOOD.replace("CreateOrderRequest.avsc", "Broken.avsc")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "operations[0].request.schema: 'schemas/Broken.avsc' is not a valid Avro schema");
+  }
+
+  @Test
+  void refusesInvalidYaml() throws IOException {
+    assertThat(problems("name: [unclosed\n"))
+        .singleElement()
+        .asString()
+        .startsWith("is not valid YAML");
+  }
+
+  @Test
+  void refusesConflictsBetweenFiles() throws IOException {
+    ApiDefinition first = loader.load(dir, write("a.yaml", GOOD));
+    ApiDefinition second = loader.load(dir, write("b.yaml", GOOD));
+
+    assertThatThrownBy(() -> CatalogLoader.checkConsistency(List.of(first, second)))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("API orders v1 is defined in both a.yaml and b.yaml")
+        .hasMessageContaining("POST /orders/v1/orders is defined in both a.yaml and b.yaml");
+  }
+}

@@ -1,0 +1,41 @@
+package dev.junction.connector.http.call;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A named backend the connector may call.
+ *
+ * @param name the name steps use ({@code connection:} in a workflow)
+ * @param baseUrl absolute {@code http}/{@code https} URL; every call goes under it
+ * @param timeout the longest one call may take, response body included
+ */
+public record HttpConnection(String name, URI baseUrl, Duration timeout) {
+
+  public HttpConnection {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(baseUrl, "baseUrl of connection " + name);
+    Objects.requireNonNull(timeout, "timeout of connection " + name);
+    String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+    if (!baseUrl.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+      throw new IllegalArgumentException(
+          "connection '" + name + "': base-url must be an absolute http or https URL");
+    }
+    if (baseUrl.getHost() == null) {
+      throw new IllegalArgumentException("connection '" + name + "': base-url has no host");
+    }
+    // User info would be a credential in configuration that ends up in URLs; queries and fragments
+    // would make "everything under the base URL" ambiguous.
+    if (baseUrl.getRawUserInfo() != null
+        || baseUrl.getRawQuery() != null
+        || baseUrl.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "connection '" + name + "': base-url must not contain user info, a query or a fragment");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("connection '" + name + "': timeout must be positive");
+    }
+  }
+}

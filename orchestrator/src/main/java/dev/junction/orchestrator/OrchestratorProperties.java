@@ -1,0 +1,44 @@
+package dev.junction.orchestrator;
+
+import dev.junction.contract.Topics;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the orchestrator ({@code junction.orchestrator.*}).
+ *
+ * @param workflowsDir folder of workflow definitions ({@code *.yaml}), watched for changes
+ * @param reloadInterval how often the folder is scanned for new, changed and removed files
+ * @param applicationId Kafka Streams application id: consumer group and prefix of internal topics
+ *     (the run store's changelog is {@code <application-id>-runs-changelog})
+ * @param stateDir Kafka Streams state directory (RocksDB); unset means Kafka Streams' default. The
+ *     changelog is the durable copy, so losing this folder costs a restore, not runs
+ * @param streamThreads Kafka Streams threads of this instance
+ * @param maxExpressionIterations budget of comprehension iterations of one expression evaluation
+ * @param commandsTopic topic of {@code WorkflowRequested} commands
+ * @param repliesTopic topic connectors reply to ({@code ConnectorReply}); co-partitioned with the
+ *     commands topic
+ * @param eventsTopic topic of {@code RunStatusChanged} events
+ */
+@ConfigurationProperties("junction.orchestrator")
+@Validated
+public record OrchestratorProperties(
+    @DefaultValue("workflows") @NotNull Path workflowsDir,
+    @DefaultValue("2s") @NotNull Duration reloadInterval,
+    @DefaultValue("junction-orchestrator") @NotBlank String applicationId,
+    Path stateDir,
+    @DefaultValue("1") @Min(1) int streamThreads,
+    @DefaultValue("10000") @Min(1) int maxExpressionIterations,
+    @DefaultValue(Topics.ORCHESTRATOR_COMMANDS) @NotBlank String commandsTopic,
+    @DefaultValue(Topics.ORCHESTRATOR_REPLIES) @NotBlank String repliesTopic,
+    @DefaultValue(Topics.RUN_EVENTS) @NotBlank String eventsTopic) {
+
+  /** CloudEvents {@code ce_source} of every record the orchestrator produces. */
+  public static final String SOURCE = "junction/orchestrator";
+}

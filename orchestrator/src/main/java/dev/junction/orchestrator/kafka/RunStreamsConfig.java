@@ -1,0 +1,39 @@
+package dev.junction.orchestrator.kafka;
+
+import dev.junction.orchestrator.OrchestratorProperties;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Kafka Streams settings of the run topology, tuned for the request path. */
+final class RunStreamsConfig {
+
+  private RunStreamsConfig() {}
+
+  /**
+   * @param base client settings from Spring Boot ({@code spring.kafka.*}: bootstrap servers,
+   *     security, {@code spring.kafka.streams.properties.*})
+   */
+  static Properties properties(Map<String, Object> base, OrchestratorProperties orchestrator) {
+    Properties props = new Properties();
+    props.putAll(base);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, orchestrator.applicationId());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, orchestrator.streamThreads());
+    if (orchestrator.stateDir() != null) {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, orchestrator.stateDir().toString());
+    }
+    // exactly_once_v2 would hold every hop until the next commit (100 ms); transitions are
+    // idempotent instead (see RunProcessor)
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    // the store's cache would delay changelog writes; the request path cannot wait for it
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Kafka Streams overrides producers to linger.ms=100, which would add 100 ms to each hop
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+    return props;
+  }
+}

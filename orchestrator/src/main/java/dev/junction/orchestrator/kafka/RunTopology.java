@@ -1,0 +1,147 @@
+package dev.junction.orchestrator.kafka;
+
+import dev.junction.orchestrator.run.RunHandler;
+import dev.junction.wire.InvokeConnector;
+import dev.junction.wire.RunState;
+import dev.junction.wire.WorkflowReply;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator's Kafka Streams topology (Processor API).
+ *
+ * <pre>
+ * orchestrator.commands (WorkflowRequested) ─┐
+ *                                            ├─▶ runs processor ◀─▶ store "runs" (RunState, changelog)
+ * orchestrator.replies  (ConnectorReply)  ───┘        │
+ *       ├─▶ &lt;connector&gt;.commands (InvokeConnector; topic from the step)
+ *       ├─▶ request.replyTopic[request.replyPartition] (WorkflowReply)
+ *       └─▶ orchestrator.runs.events (RunStatusChanged)
+ * </pre>
+ *
+ * Both sources are keyed by run id and co-partitioned, so one task owns a run's requests, replies
+ * and state.
+ */
+public final class RunTopology {
+
+  /** Name of the run state store; its changelog is {@code <application-id>-runs-changelog}. */
+  public static final String STORE = "runs";
+
+  static final String COMMANDS_SOURCE = "workflow-requests";
+  static final String REPLIES_SOURCE = "connector-replies";
+  static final String PROCESSOR = "runs";
+  static final String COMMANDS_SINK = "connector-commands";
+  static final String REPLIES_SINK = "workflow-replies";
+  static final String EVENTS_SINK = "run-events";
+
+  private static final Logger log = LoggerFactory.getLogger(RunTopology.class);
+
+  /**
+   * The topics of the topology and the {@code ce_source} of what it produces.
+   *
+   * @param commandsTopic where {@code WorkflowRequested} arrives
+   * @param repliesTopic where connectors' {@code ConnectorReply} arrives
+   * @param eventsTopic where {@code RunStatusChanged} goes
+   * @param source CloudEvents source of produced records
+   */
+  public record Settings(
+      String commandsTopic, String repliesTopic, String eventsTopic, String source) {}
+
+  private RunTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param onStored called with the previous state (or null) and the new one after each stored
+   *     transition, e.g. for metrics
+   */
+  public static Topology build(
+      Settings settings,
+      RunHandler handler,
+      RunSerdes serdes,
+      Clock clock,
+      BiConsumer<RunState, RunState> onStored) {
+    Topology topology = new Topology();
+    topology.addSource(
+        COMMANDS_SOURCE,
+        Serdes.String().deserializer(),
+        serdes.requested().deserializer(),
+        settings.commandsTopic());
+    topology.addSource(
+        REPLIES_SOURCE,
+        Serdes.String().deserializer(),
+        serdes.connectorReply().deserializer(),
+        settings.repliesTopic());
+    topology.addProcessor(
+        PROCESSOR,
+        () -> new RunProcessor(handler, new CloudEvents(settings.source()), clock, onStored),
+        COMMANDS_SOURCE,
+        REPLIES_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), serdes.runState())
+            // the request path cannot wait for a cache flush; every change goes to the changelog
+            .withCachingDisabled()
+            .withLoggingEnabled(Map.of()),
+        PROCESSOR);
+    TopicNameExtractor<String, Outbound<InvokeConnector>> commandTopic =
+        (key, value, context) -> value.topic();
+    topology.addSink(
+        COMMANDS_SINK,
+        commandTopic,
+        Serdes.String().serializer(),
+        new OutboundSerializer<>(serdes.command().serializer()),
+        PROCESSOR);
+    TopicNameExtractor<String, Outbound<WorkflowReply>> replyTopic =
+        (key, value, context) -> value.topic();
+    topology.addSink(
+        REPLIES_SINK,
+        replyTopic,
+        Serdes.String().serializer(),
+        new OutboundSerializer<>(serdes.workflowReply().serializer()),
+        replyPartition(),
+        PROCESSOR);
+    topology.addSink(
+        EVENTS_SINK,
+        settings.eventsTopic(),
+        Serdes.String().serializer(),
+        serdes.event().serializer(),
+        PROCESSOR);
+    return topology;
+  }
+
+  /**
+   * Sends each reply to the partition owned by the gateway instance that awaits it. A partition
+   * outside the topic cannot be honoured; the reply then goes by key and the gateway counts it as
+   * unmatched, while the result stays readable at {@code /runs/{id}}.
+   */
+  static StreamPartitioner<String, Outbound<WorkflowReply>> replyPartition() {
+    return (topic, key, value, partitions) -> {
+      Integer partition = value.partition();
+      if (partition == null) {
+        return Optional.empty();
+      }
+      if (partition < 0 || partition >= partitions) {
+        log.error(
+            "Run {} asks for its reply on partition {} of {}, which has {} partitions; sending it"
+                + " by key",
+            key,
+            partition,
+            topic,
+            partitions);
+        return Optional.empty();
+      }
+      return Optional.of(Set.of(partition));
+    };
+  }
+}

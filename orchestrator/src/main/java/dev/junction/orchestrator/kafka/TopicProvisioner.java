@@ -1,0 +1,133 @@
+package dev.junction.orchestrator.kafka;
+
+import dev.junction.contract.Topics;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics the orchestrator uses when they are missing (brokers run with {@code
+ * auto.create.topics.enable=false}). Existing topics are never changed: adding partitions to a
+ * keyed topic would move runs to other partitions.
+ */
+public final class TopicProvisioner {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final Map<String, Object> adminConfig;
+  private final int partitions;
+  private final short replicationFactor;
+
+  public TopicProvisioner(
+      Map<String, Object> adminConfig, int partitions, short replicationFactor) {
+    this.adminConfig = Map.copyOf(adminConfig);
+    this.partitions = partitions;
+    this.replicationFactor = replicationFactor;
+  }
+
+  /** Creates the command topics of the given connectors if missing. */
+  public void ensureConnectorTopics(Collection<String> connectors) {
+    ensure(connectors.stream().map(Topics::connectorCommands).collect(Collectors.toSet()));
+  }
+
+  /**
+   * Creates missing topics.
+   *
+   * @throws KafkaException when the broker cannot be reached or refuses
+   */
+  public void ensure(Set<String> topics) {
+    try (Admin admin = Admin.create(adminConfig)) {
+      Set<String> existing = await(admin.listTopics().names(), "list topics");
+      List<NewTopic> missing =
+          topics.stream()
+              .filter(topic -> !existing.contains(topic))
+              .sorted()
+              .map(
+                  topic ->
+                      new NewTopic(
+                          topic,
+                          Optional.of(partitions),
+                          replicationFactor < 0
+                              ? Optional.empty()
+                              : Optional.of(replicationFactor)))
+              .toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      admin.createTopics(missing).values().forEach((topic, future) -> awaitCreated(topic, future));
+    }
+  }
+
+  /**
+   * Fails when two topics have different partition counts: a run's request and its connectors'
+   * replies must reach the same task, which owns the run's state.
+   */
+  public void requireCoPartitioned(String first, String second) {
+    try (Admin admin = Admin.create(adminConfig)) {
+      Map<String, TopicDescription> topics =
+          await(
+              admin.describeTopics(List.of(first, second)).allTopicNames(),
+              "describe topics " + first + " and " + second);
+      int a = topics.get(first).partitions().size();
+      int b = topics.get(second).partitions().size();
+      if (a != b) {
+        throw new IllegalStateException(
+            "topics "
+                + first
+                + " ("
+                + a
+                + " partitions) and "
+                + second
+                + " ("
+                + b
+                + " partitions) must have the same number of partitions: both are keyed by run id");
+      }
+    }
+  }
+
+  private static <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new KafkaException("cannot " + what, e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("timed out trying to " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted trying to " + what, e);
+    }
+  }
+
+  private static void awaitCreated(String topic, KafkaFuture<Void> future) {
+    try {
+      future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log.info("Created topic {}", topic);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        // another instance or service created it meanwhile
+        return;
+      }
+      throw new KafkaException("cannot create topic " + topic, e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("timed out creating topic " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while creating topic " + topic, e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.junction.orchestrator.run;
+
+import dev.junction.wire.InvokeConnector;
+import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.WorkflowReply;
+
+/** A message a transition asks to send. The Kafka adapter turns each into a produced record. */
+public sealed interface Effect {
+
+  /** The run id every effect is keyed by. */
+  String runId();
+
+  /** Send a step's command to its connector's command topic. */
+  record SendCommand(String topic, InvokeConnector command) implements Effect {
+    @Override
+    public String runId() {
+      return command.getRunId();
+    }
+  }
+
+  /** Send the final reply to the requesting gateway instance's topic and partition. */
+  record SendReply(String topic, int partition, WorkflowReply reply) implements Effect {
+    @Override
+    public String runId() {
+      return reply.getRunId();
+    }
+  }
+
+  /** Publish a run event for history and monitoring. */
+  record PublishEvent(RunStatusChanged event) implements Effect {
+    @Override
+    public String runId() {
+      return event.getRunId();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.junction.orchestrator.web;
+
+import dev.junction.wire.Problem;
+import dev.junction.wire.RunState;
+import dev.junction.wire.StepState;
+import dev.junction.wire.WorkflowOutcome;
+import dev.junction.wire.WorkflowReply;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** The JSON of {@code GET /runs/{id}}, as the contracts define it. */
+record RunView(
+    String runId,
+    String workflow,
+    String workflowVersion,
+    String status,
+    String startedAt,
+    String updatedAt,
+    List<StepView> steps,
+    ResponseView response,
+    ProblemView problem) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  record StepView(
+      String stepId,
+      String status,
+      int attempt,
+      JsonNode input,
+      JsonNode output,
+      String error,
+      String startedAt,
+      String endedAt) {}
+
+  record ResponseView(int status, Map<String, String> headers, JsonNode body) {}
+
+  record ProblemView(String type, String title, int status, String detail) {}
+
+  static RunView of(RunState state) {
+    WorkflowReply reply = state.getReply();
+    boolean succeeded = reply != null && reply.getOutcome() == WorkflowOutcome.SUCCEEDED;
+    Problem problem = reply == null ? null : reply.getProblem();
+    return new RunView(
+        state.getRunId(),
+        state.getWorkflow(),
+        state.getWorkflowVersion(),
+        state.getStatus().name(),
+        iso(state.getStartedAt()),
+        iso(state.getUpdatedAt()),
+        state.getSteps().stream().map(RunView::step).toList(),
+        succeeded
+            ? new ResponseView(
+                reply.getStatus(), Map.copyOf(reply.getHeaders()), json(reply.getBody()))
+            : null,
+        problem == null
+            ? null
+            : new ProblemView(
+                problem.getType(), problem.getTitle(), problem.getStatus(), problem.getDetail()));
+  }
+
+  private static StepView step(StepState step) {
+    return new StepView(
+        step.getStepId(),
+        step.getStatus().name(),
+        step.getAttempt(),
+        json(step.getInput()),
+        json(step.getOutput()),
+        step.getError(),
+        iso(step.getStartedAt()),
+        iso(step.getEndedAt()));
+  }
+
+  /** JSON text as a tree; text that is not JSON (a plain-text backend answer) as a string. */
+  private static JsonNode json(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JacksonException e) {
+      return JsonNodeFactory.instance.stringNode(text);
+    }
+  }
+
+  private static String iso(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.junction.orchestrator.workflow;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A loaded, validated workflow definition with its expressions compiled: ready to run.
+ *
+ * @param name the name API operations refer to ({@code backend.workflow})
+ * @param version the version runs are pinned to
+ * @param description what the workflow does, for people
+ * @param steps the steps, run in order
+ * @param response how a successful run answers the caller
+ * @param failure how a run whose step failed answers the caller
+ * @param source where the definition was read from (a file name), for messages
+ */
+public record WorkflowDefinition(
+    String name,
+    String version,
+    String description,
+    List<StepDefinition> steps,
+    ResponseMapping response,
+    FailureMapping failure,
+    String source) {
+
+  public WorkflowDefinition {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    steps = List.copyOf(steps);
+    Objects.requireNonNull(response, "response");
+    Objects.requireNonNull(failure, "failure");
+  }
+
+  /** The connectors the steps call, in order of first use. */
+  public Set<String> connectors() {
+    Set<String> connectors = new LinkedHashSet<>();
+    steps.forEach(step -> connectors.add(step.connector()));
+    return connectors;
+  }
+
+  /** {@code name@version}, for logs and messages. */
+  public String label() {
+    return name + "@" + version;
+  }
+}

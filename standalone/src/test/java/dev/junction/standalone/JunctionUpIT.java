@@ -1,0 +1,113 @@
+package dev.junction.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.junction.infra.ChildProcess;
+import dev.junction.infra.InfraPaths;
+import dev.junction.standalone.stack.StackSettings;
+import dev.junction.standalone.stack.TokenClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/junction up} as a user runs it: the launcher jar on the documented ports, ready, the
+ * sample call answering 201, and SIGTERM (what Ctrl-C amounts to) leaving no process behind.
+ */
+class JunctionUpIT {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void upServesTheSampleApiAndStopsEverythingOnSigterm() throws Exception {
+    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
+    List<Integer> ports =
+        List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
+    List<Integer> busy = ports.stream().filter(JunctionUpIT::inUse).toList();
+    if (!busy.isEmpty()) {
+      System.err.println(
+          "JunctionUpIT skipped: ports " + busy + " are in use (is `bin/junction up` running?)");
+    }
+    assumeTrue(busy.isEmpty(), "the default ports " + busy + " are in use");
+
+    Path jar = InfraPaths.home().resolve("standalone/target/standalone-exec.jar");
+    Path output = Files.createTempFile("junction-up-", ".log");
+    long started = System.nanoTime();
+    Process up =
+        new ProcessBuilder(
+                ChildProcess.javaBinary(),
+                "-Djunction.home=" + InfraPaths.home(),
+                "-jar",
+                jar.toString(),
+                "up")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .failFast("bin/junction up exited", () -> !up.isAlive())
+          .until(() -> Files.readString(output).contains("Junction is ready"));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.err.printf("bin/junction up was ready in %.1f s%n", seconds);
+      assertThat(Files.readString(output)).contains("curl", "bin/junction token");
+
+      HttpResponse<String> readiness = get("http://127.0.0.1:8080/actuator/health/readiness");
+      assertThat(readiness.statusCode()).isEqualTo(200);
+      assertThat(readiness.body()).contains("UP");
+
+      String token =
+          TokenClient.fetch(
+              defaults.tokenUrl(), StackSettings.SAMPLE_CLIENT_ID, defaults.clientSecret(), null);
+      HttpResponse<String> order =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/orders/v1/orders"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+      assertThat(order.body()).contains("orderId");
+    } finally {
+      List<ProcessHandle> descendants = up.descendants().toList();
+      up.destroy(); // SIGTERM, like Ctrl-C, runs the launcher's shutdown hook
+      assertThat(up.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Stream.concat(descendants.stream(), up.descendants())
+                      .noneMatch(ProcessHandle::isAlive));
+      assertThat(descendants).isNotEmpty();
+    }
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean inUse(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}
