@@ -112,7 +112,7 @@ public final class JunctionCli {
   private static int token(List<String> options) {
     StackSettings settings = StackSettings.defaults(Path.of("."), 1);
     String tokenUrl = option(options, "--token-url", settings.tokenUrl());
-    String scope = option(options, "--scope", null);
+    String scope = option(options, "--scope", StackSettings.SAMPLE_SCOPES);
     OUT.println(
         TokenClient.fetch(
             tokenUrl, StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), scope));

@@ -59,7 +59,10 @@ class CompositeApiIT {
     stack = EmbeddedStack.start(settings);
     token =
         TokenClient.fetch(
-            settings.tokenUrl(), StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), null);
+            settings.tokenUrl(),
+            StackSettings.SAMPLE_CLIENT_ID,
+            settings.clientSecret(),
+            StackSettings.SAMPLE_SCOPES);
     signingKey = RSAKey.parse(Files.readString(settings.keyFile()));
   }
 

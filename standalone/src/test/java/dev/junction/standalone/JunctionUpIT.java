@@ -71,7 +71,10 @@ class JunctionUpIT {
 
       String token =
           TokenClient.fetch(
-              defaults.tokenUrl(), StackSettings.SAMPLE_CLIENT_ID, defaults.clientSecret(), null);
+              defaults.tokenUrl(),
+              StackSettings.SAMPLE_CLIENT_ID,
+              defaults.clientSecret(),
+              StackSettings.SAMPLE_SCOPES);
       HttpResponse<String> order =
           HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/orders/v1/orders"))

@@ -56,7 +56,10 @@ public final class Benchmark {
       StackSettings settings = stack.settings();
       String token =
           TokenClient.fetch(
-              settings.tokenUrl(), StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), null);
+              settings.tokenUrl(),
+              StackSettings.SAMPLE_CLIENT_ID,
+              settings.clientSecret(),
+              StackSettings.SAMPLE_SCOPES);
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(settings.gatewayUrl(0) + "/orders/v1/orders"))

@@ -140,7 +140,7 @@ public final class EmbeddedStack implements AutoCloseable {
         "--junction.gateway.instance-index=" + instanceIndex,
         "--junction.gateway.catalog-dir=" + settings.home().resolve("apis"),
         "--junction.gateway.orchestrator-url=http://127.0.0.1:" + settings.orchestratorPort(),
-        "--junction.gateway.security.issuer=" + settings.issuerUrl(),
+        "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + settings.issuerUrl(),
         "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="
             + settings.issuerUrl()
             + "/oauth2/jwks",
