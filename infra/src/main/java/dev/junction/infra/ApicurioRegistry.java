@@ -80,7 +80,7 @@ public final class ApicurioRegistry implements AutoCloseable {
           process,
           settings.startTimeout(),
           () -> Readiness.httpOk(registry.managementUrl() + "/health/ready", "UP"));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // never leave a half-started registry running
       process.close();
       throw e;
     }

@@ -111,7 +111,7 @@ public final class KafkaBroker implements AutoCloseable {
       KafkaBroker broker = new KafkaBroker(settings, process);
       try {
         Readiness.await(process, settings.startTimeout(), broker::answersAdminRequests);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // never leave a half-started broker running
         process.close();
         throw e;
       }

@@ -65,6 +65,8 @@ public final class JunctionCli {
                 () -> {
                   OUT.println("Stopping Junction ...");
                   stack.close();
+                  // a safety net: nothing this launcher started may outlive it
+                  ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
                   stopped.countDown();
                 },
                 "junction-shutdown"));

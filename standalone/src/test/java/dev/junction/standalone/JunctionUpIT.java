@@ -64,6 +64,7 @@ class JunctionUpIT {
       double seconds = (System.nanoTime() - started) / 1e9;
       System.err.printf("bin/junction up was ready in %.1f s%n", seconds);
       assertThat(Files.readString(output)).contains("curl", "bin/junction token");
+      assertThat(up.descendants()).as("the stack's child processes").isNotEmpty();
 
       HttpResponse<String> readiness = get("http://127.0.0.1:8080/actuator/health/readiness");
       assertThat(readiness.statusCode()).isEqualTo(200);
@@ -97,7 +98,6 @@ class JunctionUpIT {
               () ->
                   Stream.concat(descendants.stream(), up.descendants())
                       .noneMatch(ProcessHandle::isAlive));
-      assertThat(descendants).isNotEmpty();
     }
   }
 

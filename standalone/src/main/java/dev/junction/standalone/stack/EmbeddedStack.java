@@ -17,6 +17,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,21 +57,32 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private void startAll() {
     prepareDataDir();
+    // Threads made here inherit this thread's context class loader, which Kafka's clients need to
+    // load their classes inside the launcher's jar (the common fork-join pool's threads do not).
+    ExecutorService starters =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("junction-start-", 0).factory());
     CompletableFuture<KafkaBroker> kafkaStart =
-        CompletableFuture.supplyAsync(() -> KafkaBroker.start(kafkaSettings()));
+        CompletableFuture.supplyAsync(() -> KafkaBroker.start(kafkaSettings()), starters);
     CompletableFuture<ApicurioRegistry> registryStart =
-        CompletableFuture.supplyAsync(() -> ApicurioRegistry.start(registrySettings()));
+        CompletableFuture.supplyAsync(() -> ApicurioRegistry.start(registrySettings()), starters);
+    starters.shutdown();
     try {
-      started.push(startIssuer());
-      started.push(SampleBackend.start(settings.backendPort()));
+      keep(startIssuer());
+      keep(SampleBackend.start(settings.backendPort()));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the sample backend", e);
     } finally {
-      kafka = join(kafkaStart);
-      started.push(kafka);
-      registry = join(registryStart);
-      started.push(registry);
+      CompletableFuture.allOf(kafkaStart, registryStart).exceptionally(failure -> null).join();
+      // whichever of the two started, close() stops it, even if the other failed
+      for (CompletableFuture<? extends AutoCloseable> start : List.of(kafkaStart, registryStart)) {
+        if (!start.isCompletedExceptionally()) {
+          keep(start.join());
+        }
+      }
     }
+    kafka = join(kafkaStart);
+    registry = join(registryStart);
     orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorArgs());
@@ -111,7 +124,7 @@ public final class EmbeddedStack implements AutoCloseable {
             all,
             settings.logDir(),
             settings.home());
-    started.push(process);
+    keep(process);
     log.info("Started {} (pid {}), waiting for readiness on port {}", name, process.pid(), port);
     return process;
   }
@@ -203,6 +216,10 @@ public final class EmbeddedStack implements AutoCloseable {
     }
   }
 
+  private synchronized void keep(AutoCloseable part) {
+    started.push(part);
+  }
+
   private static <T> T join(CompletableFuture<T> future) {
     try {
       return future.join();
@@ -235,7 +252,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** Every process of the stack that runs outside this JVM, to check nothing is left behind. */
-  public List<Long> childPids() {
+  public synchronized List<Long> childPids() {
     List<Long> pids = new ArrayList<>();
     for (AutoCloseable part : started) {
       if (part instanceof ChildProcess process) {
