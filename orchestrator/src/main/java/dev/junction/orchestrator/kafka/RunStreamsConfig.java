@@ -29,6 +29,10 @@ final class RunStreamsConfig {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     // the store's cache would delay changelog writes; the request path cannot wait for it
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Commands and replies share a task. Never hold buffered records back waiting for data (or
+    // lag information) on the other topic: a run's replies are caused by its command, so the
+    // cross-topic timestamp ordering that idling buys is never needed.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // Kafka Streams overrides producers to linger.ms=100, which would add 100 ms to each hop
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");

@@ -45,7 +45,7 @@ public final class Benchmark {
     Duration duration =
         Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--duration", "10")));
     Duration warmup =
-        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "5")));
+        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "20")));
     String jsonFile = JunctionCli.option(options, "--json", null);
     out.println("Starting a stack for the benchmark ...");
     Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
@@ -91,6 +91,7 @@ public final class Benchmark {
       throws Exception {
     Map<String, LatencyRecorder.Summary> byConcurrency = new LinkedHashMap<>();
     for (int concurrency : CONCURRENCY) {
+      // warm every JVM on the path (JIT, connection pools, caches) at the concurrency measured
       out.printf("  %-9s c=%-3d warm-up %ds ...%n", name, concurrency, warmup.toSeconds());
       loop(call, concurrency, warmup, new LatencyRecorder(concurrency, 1 << 16));
       out.printf("  %-9s c=%-3d measuring %ds ...%n", name, concurrency, duration.toSeconds());

@@ -30,7 +30,7 @@ final class ServiceProcess {
       String name, Path jar, int port, List<String> args, Path logDir, Path workDir) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaBinary());
-    command.addAll(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
+    command.addAll(List.of("-Xms256m", "-Xmx384m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
     command.add("-jar");
     command.add(jar.toString());
     command.add("--server.port=" + port);
