@@ -45,7 +45,7 @@ public final class Benchmark {
     Duration duration =
         Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--duration", "10")));
     Duration warmup =
-        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "20")));
+        Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "60")));
     String jsonFile = JunctionCli.option(options, "--json", null);
     out.println("Starting a stack for the benchmark ...");
     Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
