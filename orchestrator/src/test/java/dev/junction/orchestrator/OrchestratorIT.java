@@ -153,7 +153,7 @@ class OrchestratorIT {
       assertThat(reply.partition()).isEqualTo(REPLY_PARTITION);
       assertThat(reply.value().getOutcome()).isEqualTo(WorkflowOutcome.SUCCEEDED);
       assertThat(reply.value().getStatus()).isEqualTo(201);
-      assertThat(reply.value().getHeaders()).containsEntry("Location", "/orders/v1/orders/o-1");
+      assertThat(reply.value().getHeaders()).containsEntry("X-Order-Id", "o-1");
       assertThat(header(reply, CloudEventHeaders.RUN_ID)).isEqualTo(runId);
     }
 

@@ -88,6 +88,9 @@ class CompositeApiIT {
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.path("orderId").asString()).startsWith("ord-");
     assertThat(body.path("reservationId").asString()).startsWith("res-");
+    // the workflow's response mapping sets headers too
+    assertThat(response.headers().firstValue("X-Order-Id"))
+        .contains(body.path("orderId").asString());
   }
 
   @Test

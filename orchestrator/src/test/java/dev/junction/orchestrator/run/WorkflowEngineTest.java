@@ -110,7 +110,7 @@ class WorkflowEngineTest {
     assertThat(sent.partition()).isEqualTo(3);
     assertThat(reply.getOutcome()).isEqualTo(WorkflowOutcome.SUCCEEDED);
     assertThat(reply.getStatus()).isEqualTo(201);
-    assertThat(reply.getHeaders()).containsEntry("Location", "/orders/v1/orders/o-42");
+    assertThat(reply.getHeaders()).containsEntry("X-Order-Id", "o-42");
     assertThat(reply.getBody())
         .isEqualTo("{\"orderId\":\"o-42\",\"reservationId\":\"res-9\",\"status\":\"PLACED\"}");
     assertThat(reply.getCompletedAt()).isEqualTo(end);

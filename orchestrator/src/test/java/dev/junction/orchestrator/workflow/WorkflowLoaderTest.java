@@ -22,7 +22,7 @@ class WorkflowLoaderTest {
             org.assertj.core.groups.Tuple.tuple("reserve", "http-connector", "inventory"),
             org.assertj.core.groups.Tuple.tuple("create", "http-connector", "orders"));
     assertThat(definition.response().status()).isEqualTo(201);
-    assertThat(definition.response().headers()).containsOnlyKeys("Location");
+    assertThat(definition.response().headers()).containsOnlyKeys("X-Order-Id");
     assertThat(definition.failure())
         .isEqualTo(new FailureMapping(502, "The order could not be placed"));
     assertThat(definition.connectors()).containsExactly("http-connector");
