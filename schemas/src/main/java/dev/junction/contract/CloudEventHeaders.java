@@ -13,6 +13,12 @@ public final class CloudEventHeaders {
   public static final String SPEC_VERSION = "ce_specversion";
   public static final String CONTENT_TYPE = "content-type";
 
+  /**
+   * W3C trace context. Propagated by Micrometer where a tracer is configured; a connector copies it
+   * from a command to its reply so the reply stays in the caller's trace.
+   */
+  public static final String TRACEPARENT = "traceparent";
+
   /** Junction extension: the run a message belongs to. */
   public static final String RUN_ID = "ce_runid";
 

@@ -1,6 +1,7 @@
 package dev.junction.orchestrator.kafka;
 
 import dev.junction.contract.CloudEventHeaders;
+import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.orchestrator.run.Effect;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.orchestrator.run.Transition;

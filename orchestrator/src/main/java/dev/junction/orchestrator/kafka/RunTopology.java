@@ -1,5 +1,6 @@
 package dev.junction.orchestrator.kafka;
 
+import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.wire.InvokeConnector;
 import dev.junction.wire.RunState;

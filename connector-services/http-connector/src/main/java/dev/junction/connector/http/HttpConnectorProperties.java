@@ -34,7 +34,7 @@ public record HttpConnectorProperties(
     @DefaultValue Map<String, @Valid @NotNull Connection> connections,
     @DefaultValue(DEFAULT_COMMAND_TOPIC) @NotBlank String commandTopic,
     @DefaultValue(CONNECTOR_NAME) @NotBlank String groupId,
-    @DefaultValue("2") @Positive int concurrency,
+    @DefaultValue("8") @Positive int concurrency,
     @DefaultValue("10000") @Positive int duplicateWindow) {
 
   /**

@@ -3,10 +3,10 @@ package dev.junction.connector.http.kafka;
 import dev.junction.connector.http.HttpConnectorProperties;
 import dev.junction.connector.http.invoke.Completion;
 import dev.junction.contract.CloudEventHeaders;
+import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -30,11 +30,7 @@ public final class ReplyPublisher {
   /** CloudEvents source of every record the connector produces. */
   static final String SOURCE = "junction/" + HttpConnectorProperties.CONNECTOR_NAME;
 
-  /**
-   * W3C trace context header, copied from the command so the reply stays in the caller's trace
-   * while no tracer is configured. TODO(lead): move to {@code CloudEventHeaders}.
-   */
-  static final String TRACEPARENT = "traceparent";
+  private static final CloudEvents CLOUD_EVENTS = new CloudEvents(SOURCE);
 
   private static final Logger log = LoggerFactory.getLogger(ReplyPublisher.class);
 
@@ -81,19 +77,19 @@ public final class ReplyPublisher {
       ConsumerRecord<?, ?> commandRecord, InvokeConnector command, SpecificRecord reply) {
     ProducerRecord<String, SpecificRecord> record =
         new ProducerRecord<>(command.getReplyTopic(), command.getRunId(), reply);
-    Headers headers = record.headers();
-    put(headers, CloudEventHeaders.ID, UUID.randomUUID().toString());
-    put(headers, CloudEventHeaders.TYPE, CloudEventHeaders.Types.CONNECTOR_REPLY);
-    put(headers, CloudEventHeaders.SOURCE, SOURCE);
-    put(headers, CloudEventHeaders.TIME, clock.instant().toString());
-    put(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-    put(headers, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.AVRO_CONTENT_TYPE);
-    put(headers, CloudEventHeaders.RUN_ID, command.getRunId());
-    put(headers, CloudEventHeaders.STEP_ID, command.getStepId());
-    put(headers, CloudEventHeaders.ATTEMPT, Integer.toString(command.getAttempt()));
-    Header traceparent = commandRecord.headers().lastHeader(TRACEPARENT);
+    Headers headers =
+        CLOUD_EVENTS.addTo(
+            record.headers(),
+            UUID.randomUUID().toString(),
+            CloudEventHeaders.Types.CONNECTOR_REPLY,
+            command.getRunId(),
+            clock.instant());
+    CloudEvents.add(headers, CloudEventHeaders.STEP_ID, command.getStepId());
+    CloudEvents.add(headers, CloudEventHeaders.ATTEMPT, Integer.toString(command.getAttempt()));
+    // no tracer is configured yet: copy the trace context so the reply stays in the caller's trace
+    Header traceparent = commandRecord.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
     if (traceparent != null) {
-      headers.add(TRACEPARENT, traceparent.value());
+      headers.add(CloudEventHeaders.TRACEPARENT, traceparent.value());
     }
     try {
       // Bounded by the producer's delivery.timeout.ms, after which the future fails.
@@ -118,9 +114,5 @@ public final class ReplyPublisher {
               + command.getReplyTopic(),
           failure);
     }
-  }
-
-  private static void put(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,4 +1,4 @@
-package dev.junction.orchestrator.kafka;
+package dev.junction.contract.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -7,21 +7,28 @@ import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Builds CloudEvents binary-mode headers for the records the orchestrator produces. */
-final class CloudEvents {
+/**
+ * Builds the CloudEvents binary-mode headers of the records a Junction service produces: the
+ * required attributes, {@code content-type} and Junction's {@code ce_runid} extension.
+ */
+public final class CloudEvents {
 
   private final String source;
 
   /**
    * @param source {@code ce_source} of every record, e.g. {@code junction/orchestrator}
    */
-  CloudEvents(String source) {
+  public CloudEvents(String source) {
     this.source = source;
   }
 
-  /** The required attributes plus {@code ce_runid}. */
-  Headers headers(String id, String type, String runId, Instant time) {
-    Headers headers = new RecordHeaders();
+  /** New headers with the required attributes plus {@code ce_runid}. */
+  public Headers headers(String id, String type, String runId, Instant time) {
+    return addTo(new RecordHeaders(), id, type, runId, time);
+  }
+
+  /** Adds the required attributes plus {@code ce_runid} to {@code headers}. */
+  public Headers addTo(Headers headers, String id, String type, String runId, Instant time) {
     add(headers, CloudEventHeaders.ID, id);
     add(headers, CloudEventHeaders.TYPE, type);
     add(headers, CloudEventHeaders.SOURCE, source);
@@ -32,7 +39,8 @@ final class CloudEvents {
     return headers;
   }
 
-  static void add(Headers headers, String name, String value) {
+  /** Adds one UTF-8 header. */
+  public static void add(Headers headers, String name, String value) {
     headers.add(name, value.getBytes(UTF_8));
   }
 }
