@@ -39,6 +39,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -164,6 +166,37 @@ class OrchestratorIT {
     assertThat(body.get("steps")).hasSize(2);
     assertThat(body.at("/response/body/orderId").asString()).isEqualTo("o-1");
     assertThat(body.get("problem").isNull()).isTrue();
+  }
+
+  @Test
+  void deadLettersAnUnreadableCommandAndGoesOn() throws Exception {
+    byte[] garbage = "not avro at all".getBytes(UTF_8);
+    String runId = UUID.randomUUID().toString();
+    try (KafkaProducer<byte[], byte[]> raw =
+            new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        KafkaConsumer<String, byte[]> deadLetters = consumer(new ByteArrayDeserializer());
+        KafkaConsumer<String, InvokeConnector> commands =
+            consumer(AvroSerdes.deserializer(InvokeConnector.class, registry.registryUrl()))) {
+      deadLetters.subscribe(List.of(Topics.deadLetter(Topics.ORCHESTRATOR_COMMANDS)));
+      commands.subscribe(List.of(CONNECTOR_TOPIC));
+      raw.send(new ProducerRecord<>(Topics.ORCHESTRATOR_COMMANDS, runId.getBytes(UTF_8), garbage))
+          .get(30, TimeUnit.SECONDS);
+
+      ConsumerRecord<String, byte[]> deadLetter = next(deadLetters, runId);
+      assertThat(deadLetter.value()).isEqualTo(garbage);
+      assertThat(header(deadLetter, "kafka_dlt-original-topic"))
+          .isEqualTo(Topics.ORCHESTRATOR_COMMANDS);
+      assertThat(header(deadLetter, "kafka_dlt-exception-message")).isNotBlank();
+
+      // the stream goes on: a readable command for the same run id key is processed
+      WorkflowRequested request = TestWorkflows.createOrderRequest(runId);
+      request.setReplyTopic(GATEWAY_REPLIES);
+      send(Topics.ORCHESTRATOR_COMMANDS, runId, request);
+      assertThat(next(commands, runId).value().getStepId()).isEqualTo("reserve");
+    }
   }
 
   @Test

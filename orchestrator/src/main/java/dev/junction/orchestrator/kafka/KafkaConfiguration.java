@@ -1,5 +1,6 @@
 package dev.junction.orchestrator.kafka;
 
+import dev.junction.contract.Topics;
 import dev.junction.orchestrator.OrchestratorProperties;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.orchestrator.run.RunLookup;
@@ -48,7 +49,11 @@ class KafkaConfiguration {
         () -> {
           topics.ensure(
               Set.of(
-                  properties.commandsTopic(), properties.repliesTopic(), properties.eventsTopic()));
+                  properties.commandsTopic(),
+                  properties.repliesTopic(),
+                  properties.eventsTopic(),
+                  Topics.deadLetter(properties.commandsTopic()),
+                  Topics.deadLetter(properties.repliesTopic())));
           topics.ensureConnectorTopics(catalog.connectors());
           topics.requireCoPartitioned(properties.commandsTopic(), properties.repliesTopic());
         });
