@@ -29,6 +29,7 @@ public final class JunctionCli {
           case "up" -> up(options);
           case "token" -> token(options);
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
+          case "bench-echo" -> Benchmark.echo(options, OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
             OUT.println("Unknown command: " + command);

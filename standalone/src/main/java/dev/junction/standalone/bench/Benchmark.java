@@ -1,5 +1,7 @@
 package dev.junction.standalone.bench;
 
+import dev.junction.infra.ChildProcess;
+import dev.junction.infra.Readiness;
 import dev.junction.standalone.JunctionCli;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
@@ -24,13 +26,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code bin/junction bench}: starts its own stack, then measures on the same broker (a) the floor,
- * a raw Kafka request-reply round trip, and (b) the sample composite API over HTTP, each at
- * concurrency 1 and 64, for a fixed duration after a warm-up. A composite call makes three Kafka
- * round trips (gateway to orchestrator and back, and one per connector step).
+ * a raw Kafka request-reply round trip to an echo running in a JVM of its own, and (b) the sample
+ * composite API over HTTP, each at concurrency 1 and 64, for a fixed duration after a warm-up; and,
+ * for reference, the raw round trip with the echo inside the benchmark's JVM at concurrency 1. A
+ * composite call makes three Kafka round trips (gateway to orchestrator and back, and one per
+ * connector step).
  */
 public final class Benchmark {
   static final int KAFKA_ROUND_TRIPS_PER_CALL = 3;
   private static final int[] CONCURRENCY = {1, 64};
+  private static final String FLOOR_REQUESTS = "bench.floor.requests";
+  private static final String FLOOR_REPLIES = "bench.floor.replies";
+  private static final String LOCAL_REQUESTS = "bench.floor-in-process.requests";
+  private static final String LOCAL_REPLIES = "bench.floor-in-process.replies";
+  private static final String ECHO_READY = "bench echo ready";
   private static final String BODY = "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}";
 
   /** One call of the measured operation, run by a closed-loop worker. */
@@ -50,8 +59,23 @@ public final class Benchmark {
     out.println("Starting a stack for the benchmark ...");
     Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
     try (EmbeddedStack stack = EmbeddedStack.start(StackSettings.ephemeral(home, "bench", 1))) {
-      try (RawKafkaRoundTrip floor = new RawKafkaRoundTrip(stack.bootstrapServers())) {
-        results.put("floor", measure("floor", floor::call, warmup, duration, out));
+      String bootstrap = stack.bootstrapServers();
+      // The floor's echo runs in a JVM of its own: every hop of the composite path crosses
+      // processes, and a round trip between two threads of one JVM would flatter the floor.
+      RawKafkaRoundTrip.createTopics(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES);
+      try (ChildProcess echo = startEcho(home, stack, FLOOR_REQUESTS, FLOOR_REPLIES);
+          RawKafkaRoundTrip floor =
+              new RawKafkaRoundTrip(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES)) {
+        results.put("floor", measure("floor", floor::call, CONCURRENCY, warmup, duration, out));
+      }
+      // for reference: the same round trip with the echo on a thread of this JVM
+      RawKafkaRoundTrip.createTopics(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES);
+      try (KafkaEcho echo = new KafkaEcho(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES);
+          RawKafkaRoundTrip floor =
+              new RawKafkaRoundTrip(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES)) {
+        results.put(
+            "floor_in_process",
+            measure("floor-jvm", floor::call, new int[] {1}, shorter(warmup), duration, out));
       }
       StackSettings settings = stack.settings();
       String token =
@@ -76,7 +100,7 @@ public final class Benchmark {
                   "answered " + response.statusCode() + ": " + response.body());
             }
           };
-      results.put("composite", measure("composite", composite, warmup, duration, out));
+      results.put("composite", measure("composite", composite, CONCURRENCY, warmup, duration, out));
     }
     report(results, out);
     if (jsonFile != null) {
@@ -87,10 +111,15 @@ public final class Benchmark {
   }
 
   private static Map<String, LatencyRecorder.Summary> measure(
-      String name, Call call, Duration warmup, Duration duration, PrintStream out)
+      String name,
+      Call call,
+      int[] concurrencies,
+      Duration warmup,
+      Duration duration,
+      PrintStream out)
       throws Exception {
     Map<String, LatencyRecorder.Summary> byConcurrency = new LinkedHashMap<>();
-    for (int concurrency : CONCURRENCY) {
+    for (int concurrency : concurrencies) {
       // warm every JVM on the path (JIT, connection pools, caches) at the concurrency measured
       out.printf("  %-9s c=%-3d warm-up %ds ...%n", name, concurrency, warmup.toSeconds());
       loop(call, concurrency, warmup, new LatencyRecorder(concurrency, 1 << 16));
@@ -140,6 +169,49 @@ public final class Benchmark {
     }
   }
 
+  /** {@code bench-echo BOOTSTRAP REQUESTS REPLIES}: the floor's echo, run as its own JVM. */
+  public static int echo(List<String> options, PrintStream out) throws InterruptedException {
+    if (options.size() != 3) {
+      throw new IllegalArgumentException("usage: bench-echo BOOTSTRAP REQUESTS REPLIES");
+    }
+    KafkaEcho echo = new KafkaEcho(options.get(0), options.get(1), options.get(2));
+    out.println(ECHO_READY);
+    echo.join();
+    return 0;
+  }
+
+  private static ChildProcess startEcho(
+      Path home, EmbeddedStack stack, String requests, String replies) {
+    Path jar = home.resolve("standalone/target/standalone-exec.jar");
+    ChildProcess echo =
+        ChildProcess.start(
+            "bench-echo",
+            List.of(
+                ChildProcess.javaBinary(),
+                "-Xmx128m",
+                "-Djunction.home=" + home,
+                "-jar",
+                jar.toString(),
+                "bench-echo",
+                stack.bootstrapServers(),
+                requests,
+                replies),
+            home,
+            Map.of(),
+            stack.settings().logDir().resolve("bench-echo.log"));
+    try {
+      Readiness.await(echo, Duration.ofSeconds(60), () -> echo.tail(5).contains(ECHO_READY));
+    } catch (RuntimeException e) {
+      echo.close();
+      throw e;
+    }
+    return echo;
+  }
+
+  private static Duration shorter(Duration warmup) {
+    return warmup.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(20) : warmup;
+  }
+
   private static void report(
       Map<String, Map<String, LatencyRecorder.Summary>> results, PrintStream out) {
     out.println();
@@ -154,15 +226,18 @@ public final class Benchmark {
                         "%-10s %-5s %10.3f %10.3f %10.0f %8d%n",
                         name, concurrency, s.p50Ms(), s.p99Ms(), s.perSecond(), s.errors())));
     double floorP50 = results.get("floor").get("c1").p50Ms();
+    double inProcessP50 = results.get("floor_in_process").get("c1").p50Ms();
     double compositeP50 = results.get("composite").get("c1").p50Ms();
     double budget = 3 * KAFKA_ROUND_TRIPS_PER_CALL * floorP50;
     out.printf(
-        "%ncomposite c1 p50 %.3f ms vs 3 x %d raw round trips = %.3f ms: %s (%.1fx one raw round trip)%n",
+        "%ncomposite c1 p50 %.3f ms vs 3 x %d raw round trips = %.3f ms: %s"
+            + " (%.1fx one raw round trip; %.1fx one in-process round trip)%n",
         compositeP50,
         KAFKA_ROUND_TRIPS_PER_CALL,
         budget,
         compositeP50 <= budget ? "within" : "OVER",
-        compositeP50 / floorP50);
+        compositeP50 / floorP50,
+        compositeP50 / inProcessP50);
   }
 
   private static void writeJson(

