@@ -89,7 +89,13 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
       if (!transition.changed()) {
         return;
       }
-      transition.effects().forEach(effect -> forward(effect, now));
+      // what the next hop waits for (a command, the reply) leaves first; run events can follow
+      transition.effects().stream()
+          .filter(effect -> !(effect instanceof Effect.PublishEvent))
+          .forEach(effect -> forward(effect, now));
+      transition.effects().stream()
+          .filter(effect -> effect instanceof Effect.PublishEvent)
+          .forEach(effect -> forward(effect, now));
       store.put(runId, transition.state());
       log.debug(
           "Run {} is {} at step {}",
