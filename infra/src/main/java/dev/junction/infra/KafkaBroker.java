@@ -231,10 +231,6 @@ public final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + settings.port();
   }
 
-  public Settings settings() {
-    return settings;
-  }
-
   public ChildProcess process() {
     return process;
   }

@@ -75,7 +75,7 @@ public final class Benchmark {
               new RawKafkaRoundTrip(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES)) {
         results.put(
             "floor_in_process",
-            measure("floor-jvm", floor::call, new int[] {1}, shorter(warmup), duration, out));
+            measure("floor-local", floor::call, new int[] {1}, shorter(warmup), duration, out));
       }
       StackSettings settings = stack.settings();
       String token =

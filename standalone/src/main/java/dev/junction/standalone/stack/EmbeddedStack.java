@@ -34,10 +34,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private final StackSettings settings;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final List<ChildProcess> gateways = new ArrayList<>();
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
-  private ChildProcess orchestrator;
 
   private EmbeddedStack(StackSettings settings) {
     this.settings = settings;
@@ -83,7 +81,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     kafka = join(kafkaStart);
     registry = join(registryStart);
-    orchestrator =
+    ChildProcess orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorArgs());
     ChildProcess connector =
@@ -100,16 +98,14 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /**
-   * Starts one more gateway instance owning reply partition {@code instanceIndex}, and waits for
-   * it. The embedded default runs one; tests and {@code --gateways N} run more.
+   * Starts the gateway instance owning reply partition {@code instanceIndex} and waits for it. The
+   * embedded default runs one; tests and {@code --gateways N} run more.
    */
-  public ChildProcess startGateway(int instanceIndex, int port) {
+  private void startGateway(int instanceIndex, int port) {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewayArgs(instanceIndex));
-    gateways.add(gateway);
     ServiceProcess.awaitReady(gateway, port);
-    return gateway;
   }
 
   private ChildProcess startService(String name, String module, int port, List<String> args) {
@@ -241,14 +237,6 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String registryUrl() {
     return registry.registryUrl();
-  }
-
-  public ChildProcess orchestrator() {
-    return orchestrator;
-  }
-
-  public List<ChildProcess> gateways() {
-    return List.copyOf(gateways);
   }
 
   /** Every process of the stack that runs outside this JVM, to check nothing is left behind. */
