@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +139,8 @@ public final class KafkaBroker implements AutoCloseable {
             "--standalone",
             "--ignore-formatted",
             "-t",
-            clusterId(),
+            // Kafka's own generator: never starts with '-', which the tool would read as an option
+            Uuid.randomUuid().toString(),
             "-c",
             config.toString());
     Path formatLog = settings.logFile().resolveSibling("kafka-format.log");
@@ -168,16 +169,6 @@ public final class KafkaBroker implements AutoCloseable {
               + "; see "
               + formatLog);
     }
-  }
-
-  /**
-   * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's tool makes.
-   */
-  private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
   }
 
   private static void writeServerProperties(Settings settings, Path file) throws IOException {
