@@ -24,7 +24,12 @@ import org.springframework.validation.annotation.Validated;
  * @param commandsTopic topic of {@code WorkflowRequested} commands
  * @param repliesTopic topic connectors reply to ({@code ConnectorReply}); co-partitioned with the
  *     commands topic
+ * @param controlTopic topic of {@code RunControl} commands (cancel); co-partitioned with the
+ *     commands topic
  * @param eventsTopic topic of {@code RunStatusChanged} events
+ * @param timerInterval how often due timers (retry backoff, delays, timeouts, deadlines) are looked
+ *     for; the precision of every timer
+ * @param retention how long an ended run stays in the history ({@code /runs}) before it is removed
  */
 @ConfigurationProperties("junction.orchestrator")
 @Validated
@@ -37,7 +42,10 @@ public record OrchestratorProperties(
     @DefaultValue("10000") @Min(1) int maxExpressionIterations,
     @DefaultValue(Topics.ORCHESTRATOR_COMMANDS) @NotBlank String commandsTopic,
     @DefaultValue(Topics.ORCHESTRATOR_REPLIES) @NotBlank String repliesTopic,
-    @DefaultValue(Topics.RUN_EVENTS) @NotBlank String eventsTopic) {
+    @DefaultValue(Topics.ORCHESTRATOR_CONTROL) @NotBlank String controlTopic,
+    @DefaultValue(Topics.RUN_EVENTS) @NotBlank String eventsTopic,
+    @DefaultValue("100ms") @NotNull Duration timerInterval,
+    @DefaultValue("7d") @NotNull Duration retention) {
 
   /** CloudEvents {@code ce_source} of every record the orchestrator produces. */
   public static final String SOURCE = "junction/orchestrator";

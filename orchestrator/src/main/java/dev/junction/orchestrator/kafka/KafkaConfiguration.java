@@ -40,8 +40,11 @@ class KafkaConfiguration {
         new RunTopology.Settings(
             properties.commandsTopic(),
             properties.repliesTopic(),
+            properties.controlTopic(),
             properties.eventsTopic(),
-            OrchestratorProperties.SOURCE);
+            OrchestratorProperties.SOURCE,
+            properties.timerInterval(),
+            properties.retention());
     return new RunStreams(
         RunTopology.build(
             settings, handler, RunSerdes.registry(registry.url()), clock, metrics::record),
@@ -51,11 +54,14 @@ class KafkaConfiguration {
               Set.of(
                   properties.commandsTopic(),
                   properties.repliesTopic(),
+                  properties.controlTopic(),
                   properties.eventsTopic(),
                   Topics.deadLetter(properties.commandsTopic()),
-                  Topics.deadLetter(properties.repliesTopic())));
+                  Topics.deadLetter(properties.repliesTopic()),
+                  Topics.deadLetter(properties.controlTopic())));
           topics.ensureConnectorTopics(catalog.connectors());
           topics.requireCoPartitioned(properties.commandsTopic(), properties.repliesTopic());
+          topics.requireCoPartitioned(properties.commandsTopic(), properties.controlTopic());
         });
   }
 

@@ -17,7 +17,8 @@ class WorkflowLoaderTest {
     assertThat(definition.name()).isEqualTo("create-order");
     assertThat(definition.version()).isEqualTo("1");
     assertThat(definition.steps())
-        .extracting(StepDefinition::id, StepDefinition::connector, StepDefinition::connection)
+        .extracting(
+            StepDefinition::id, step -> step.call().connector(), step -> step.call().connection())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("reserve", "http-connector", "inventory"),
             org.assertj.core.groups.Tuple.tuple("create", "http-connector", "orders"));
