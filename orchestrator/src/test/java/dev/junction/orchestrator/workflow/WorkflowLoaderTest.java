@@ -98,6 +98,71 @@ class WorkflowLoaderTest {
   }
 
   @Test
+  void readsRetriesTimeoutsConditionsDelaysAndCompensations() {
+    WorkflowDefinition trip = loader.parse("trip.yaml", TestWorkflows.TRIP);
+
+    assertThat(trip.timeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    StepDefinition flight = trip.step("flight");
+    assertThat(flight.timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(flight.retry().maxAttempts()).isEqualTo(3);
+    assertThat(flight.retry().on())
+        .containsExactlyInAnyOrder(
+            RetryPolicy.RetryOn.RETRYABLE_ERROR, RetryPolicy.RetryOn.TIMEOUT);
+    assertThat(flight.compensation().retry().maxAttempts()).isEqualTo(2);
+    assertThat(flight.compensation().timeout()).isEqualTo(flight.timeout());
+    assertThat(trip.step("hotel").when()).isNotNull();
+    assertThat(trip.step("hotel").timeout()).isEqualTo(WorkflowLoader.DEFAULT_STEP_TIMEOUT);
+    assertThat(trip.step("pause").isDelay()).isTrue();
+    assertThat(trip.step("payment").retry()).isEqualTo(RetryPolicy.NONE);
+  }
+
+  @Test
+  void reportsProblemsOfTheSagaFields() {
+    String yaml =
+        """
+        name: saga
+        version: "1"
+        timeout: soon
+        steps:
+          - id: a
+            when: request.body.x > 1
+            connector: http-connector
+            connection: c
+            operation: request
+            timeout: 5
+            retry: {maxAttempts: 0, on: [SOMETIMES], jitter: 2}
+            compensate:
+              connector: http-connector
+              connection: c
+              operation: request
+              input: {id: "${steps.b.output.id}"}
+          - id: b
+            delay: 1s
+            connector: http-connector
+            compensate: {connector: x}
+        response:
+          status: 200
+        """;
+
+    InvalidWorkflowException e =
+        catchThrowableOfType(InvalidWorkflowException.class, () -> loader.parse("s.yaml", yaml));
+
+    assertThat(e.violations())
+        .extracting(InvalidWorkflowException.Violation::toString)
+        .contains(
+            "timeout: 'soon' is not a duration such as 500ms, 30s, 5m or PT30S",
+            "steps[0].when: must be one ${...} expression giving true or false, or a literal"
+                + " true/false",
+            "steps[0].timeout: must be a duration such as 500ms, 30s, 5m or PT30S, was 5",
+            "steps[0].retry.maxAttempts: is required: a whole number from 1 to 100",
+            "steps[0].retry.jitter: must be a number from 0.0 to 1.0, was 2",
+            "steps[0].compensate.input: reads steps.b before step 'b' has run",
+            "steps[1].connector: a delay step calls no connector; remove connector",
+            "steps[1].compensate: a delay step has nothing to undo")
+        .anySatisfy(v -> assertThat(v).startsWith("steps[0].retry.on: 'SOMETIMES' is not one of"));
+  }
+
+  @Test
   void refusesInvalidYamlWithItsLocation() {
     InvalidWorkflowException e =
         catchThrowableOfType(
