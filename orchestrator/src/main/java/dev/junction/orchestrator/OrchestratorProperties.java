@@ -19,6 +19,11 @@ import org.springframework.validation.annotation.Validated;
  *     (the run store's changelog is {@code <application-id>-runs-changelog})
  * @param stateDir Kafka Streams state directory (RocksDB); unset means Kafka Streams' default. The
  *     changelog is the durable copy, so losing this folder costs a restore, not runs
+ * @param instanceId a name unique to this instance that stays the same across its restarts (e.g.
+ *     {@code orchestrator-0}); when set, the instance uses Kafka's static group membership, so a
+ *     restarted instance takes its partitions back at once instead of after a rebalance
+ * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
+ *     to the others
  * @param streamThreads Kafka Streams threads of this instance
  * @param maxExpressionIterations budget of comprehension iterations of one expression evaluation
  * @param commandsTopic topic of {@code WorkflowRequested} commands
@@ -38,6 +43,8 @@ public record OrchestratorProperties(
     @DefaultValue("2s") @NotNull Duration reloadInterval,
     @DefaultValue("junction-orchestrator") @NotBlank String applicationId,
     Path stateDir,
+    String instanceId,
+    @DefaultValue("10s") @NotNull Duration sessionTimeout,
     @DefaultValue("1") @Min(1) int streamThreads,
     @DefaultValue("10000") @Min(1) int maxExpressionIterations,
     @DefaultValue(Topics.ORCHESTRATOR_COMMANDS) @NotBlank String commandsTopic,

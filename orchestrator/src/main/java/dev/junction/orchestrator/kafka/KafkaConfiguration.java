@@ -1,13 +1,23 @@
 package dev.junction.orchestrator.kafka;
 
 import dev.junction.contract.Topics;
+import dev.junction.contract.kafka.AvroSerdes;
+import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.orchestrator.OrchestratorProperties;
+import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.orchestrator.run.RunHandler;
+import dev.junction.orchestrator.run.RunHistory;
 import dev.junction.orchestrator.run.RunLookup;
 import dev.junction.orchestrator.run.RunMetrics;
 import dev.junction.orchestrator.workflow.WorkflowCatalog;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -73,5 +83,30 @@ class KafkaConfiguration {
   @Bean
   RunLookup runLookup(RunStreams streams) {
     return new StreamsRunLookup(streams);
+  }
+
+  @Bean
+  RunHistory runHistory(RunStreams streams, OrchestratorProperties properties) {
+    return new StreamsRunHistory(streams, properties.commandsTopic());
+  }
+
+  @Bean(destroyMethod = "close")
+  KafkaRunCommandSender runCommandSender(
+      KafkaProperties kafka, RegistryProperties registry, OrchestratorProperties properties) {
+    Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+    config.putAll(AvroSerdes.serializerConfig(registry.url()));
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaRunCommandSender(
+        new KafkaProducer<>(
+            config, new StringSerializer(), AvroSerdes.<SpecificRecord>serializer(registry.url())),
+        new CloudEvents(OrchestratorProperties.SOURCE),
+        properties.commandsTopic(),
+        properties.controlTopic());
+  }
+
+  @Bean
+  RunCommands runCommands(KafkaRunCommandSender sender) {
+    return new RunCommands(sender);
   }
 }

@@ -38,6 +38,16 @@ final class RunStreamsConfig {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+    // a dead instance's partitions move after this long (Kafka's default is 45 s)
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) orchestrator.sessionTimeout().toMillis());
+    if (orchestrator.instanceId() != null && !orchestrator.instanceId().isBlank()) {
+      // static membership: a restart rejoins as the same member, without waiting for a rebalance
+      props.put(
+          StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          orchestrator.instanceId());
+    }
     // a record nobody can read goes to <topic>-dlt instead of stopping the stream for good
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

@@ -4,6 +4,8 @@ import static dev.junction.orchestrator.TestWorkflows.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.orchestrator.TestWorkflows;
+import dev.junction.orchestrator.run.RunCommands;
+import dev.junction.orchestrator.run.RunHistory;
 import dev.junction.orchestrator.run.RunLookup;
 import dev.junction.orchestrator.run.WorkflowEngine;
 import dev.junction.wire.ConnectorOutcome;
@@ -17,7 +19,26 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class RunsControllerTest {
 
   private static WebTestClient client(RunLookup lookup) {
-    return WebTestClient.bindToController(new RunsController(lookup)).build();
+    RunHistory noHistory = query -> new RunHistory.Unavailable("not in this test");
+    RunCommands.Sender noSender =
+        new RunCommands.Sender() {
+          @Override
+          public void send(dev.junction.wire.RunControl control) {
+            throw new AssertionError("unexpected send");
+          }
+
+          @Override
+          public void send(dev.junction.wire.WorkflowRequested request) {
+            throw new AssertionError("unexpected send");
+          }
+        };
+    return WebTestClient.bindToController(
+            new RunsController(
+                lookup,
+                noHistory,
+                new RunCommands(noSender),
+                java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)))
+        .build();
   }
 
   /** A run whose first step failed. */

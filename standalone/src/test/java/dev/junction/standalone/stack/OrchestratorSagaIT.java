@@ -1,0 +1,432 @@
+package dev.junction.standalone.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.junction.contract.Topics;
+import dev.junction.contract.kafka.AvroSerdes;
+import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.ChildProcess;
+import dev.junction.infra.FreePorts;
+import dev.junction.infra.InfraPaths;
+import dev.junction.infra.KafkaBroker;
+import dev.junction.wire.RunStatus;
+import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.WorkflowReply;
+import dev.junction.wire.WorkflowRequested;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sagas against the real parts, the orchestrator and the http-connector each in its own JVM (as
+ * {@code bin/junction up} runs them), a real broker and Apicurio, and a backend that counts side
+ * effects. The test plays the gateway: it sends {@code WorkflowRequested} and reads the reply.
+ */
+class OrchestratorSagaIT {
+
+  private static final Logger log = LoggerFactory.getLogger(OrchestratorSagaIT.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String REPLIES = "saga-it.replies";
+  private static final int PARTITIONS = 4;
+
+  private static final String WORKFLOW =
+      """
+      name: saga-three
+      version: "1"
+      description: Create a, wait, create b, charge c; undo b then a when c fails.
+      steps:
+        - id: a
+          connector: http-connector
+          connection: svc
+          operation: request
+          timeout: 3m
+          input: {method: POST, path: /a, body: {run: "${run.id}"}}
+          compensate:
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: DELETE, path: "/a/${steps.a.output.body.id}"}
+        - id: pause
+          when: ${request.body.pause}
+          delay: 1500ms
+        - id: b
+          connector: http-connector
+          connection: svc
+          operation: request
+          timeout: 3m
+          input: {method: POST, path: /b}
+          compensate:
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: DELETE, path: "/b/${steps.b.output.body.id}"}
+        - id: c
+          connector: http-connector
+          connection: svc
+          operation: request
+          timeout: 3m
+          input: {method: POST, path: /c, body: {fail: "${request.body.fail}"}}
+      response:
+        status: 201
+        body: {a: "${steps.a.output.body.id}", c: "${steps.c.output.body.id}"}
+      failure:
+        status: 502
+        title: The saga failed
+      """;
+
+  private static KafkaBroker kafka;
+  private static ApicurioRegistry registry;
+  private static SagaBackend backend;
+  private static ChildProcess connector;
+  private static ChildProcess orchestrator;
+  private static int orchestratorPort;
+  private static int incarnation;
+  private static Path workflowsDir;
+  private static Path stateDir;
+  private static Path logDir;
+  private static KafkaProducer<String, SpecificRecord> producer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("saga-it"));
+    registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("saga-it"));
+    backend = new SagaBackend();
+    Path dir = Files.createTempDirectory("saga-it-");
+    workflowsDir = Files.createDirectories(dir.resolve("workflows"));
+    Files.writeString(workflowsDir.resolve("saga-three.yaml"), WORKFLOW);
+    stateDir = dir.resolve("orchestrator-state");
+    logDir = Files.createDirectories(InfraPaths.home().resolve("standalone/target/saga-it-logs"));
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(REPLIES, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    int connectorPort = FreePorts.next();
+    connector =
+        ServiceProcess.start(
+            "saga-it-http-connector",
+            ServiceProcess.jar(
+                InfraPaths.home(), "connector-services/http-connector", "http-connector"),
+            connectorPort,
+            List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--junction.registry.url=" + registry.registryUrl(),
+                "--junction.kafka.partitions=" + PARTITIONS,
+                "--junction.http-connector.connections.svc.base-url=" + backend.baseUrl()),
+            logDir,
+            InfraPaths.home());
+    orchestratorPort = FreePorts.next();
+    startOrchestrator();
+    ServiceProcess.awaitReady(connector, connectorPort);
+    Map<String, Object> config = new HashMap<>(AvroSerdes.serializerConfig(registry.registryUrl()));
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producer =
+        new KafkaProducer<>(
+            config,
+            new StringSerializer(),
+            AvroSerdes.<SpecificRecord>serializer(registry.registryUrl()));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable part :
+        new AutoCloseable[] {producer, orchestrator, connector, backend, registry, kafka}) {
+      if (part != null) {
+        try {
+          part.close();
+        } catch (Exception e) {
+          log.warn("Could not stop {}", part, e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFailingThirdStepCompensatesTheSecondThenTheFirstOnceEach() throws Exception {
+    String runId = UUID.randomUUID().toString();
+    try (KafkaConsumer<String, WorkflowReply> replies = repliesConsumer()) {
+      send(runId, true, false);
+
+      WorkflowReply reply = awaitReplies(replies, Set.of(runId)).get(runId);
+      assertThat(reply.getStatus()).isEqualTo(502);
+      assertThat(reply.getProblem().getDetail())
+          .startsWith("step 'c' failed: ")
+          .endsWith(" answered 409; compensated steps b, a");
+    }
+
+    List<String> actions =
+        backend.effects().stream()
+            .filter(e -> e.runId().equals(runId))
+            .map(SagaBackend.SideEffect::action)
+            .toList();
+    assertThat(actions).containsExactly("create a", "create b", "undo b", "undo a");
+    JsonNode run = JSON.readTree(get("/runs/" + runId).body());
+    assertThat(run.path("status").asString()).isEqualTo("COMPENSATED");
+    assertThat(run.path("compensations").valueStream().map(c -> c.path("stepId").asString()))
+        .containsExactly("b", "a");
+    assertThat(run.path("steps").get(3).path("status").asString()).isEqualTo("FAILED");
+  }
+
+  /**
+   * 500 runs, some waiting on a durable delay timer, while the orchestrator is killed with {@code
+   * kill -9} and restarted five times. Afterwards each run has ended exactly once, as it should
+   * (completed, or compensated when its charge is refused), and the backend saw each side effect
+   * exactly once.
+   */
+  @Test
+  void survivesKillDashNineWhileRunsAreInFlight() throws Exception {
+    int waves = 5;
+    int perWave = 100;
+    Map<String, Boolean> runs = new HashMap<>();
+    for (int wave = 0; wave < waves; wave++) {
+      int effectsBefore = backend.effects().size();
+      for (int i = 0; i < perWave; i++) {
+        String runId = UUID.randomUUID().toString();
+        boolean fail = i % 4 == 0;
+        runs.put(runId, fail);
+        send(runId, fail, i % 2 == 0);
+      }
+      producer.flush();
+      // kill while the wave is in flight: some runs have done side effects, none can have ended
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> backend.effects().size() >= effectsBefore + perWave / 3);
+      killAndRestartOrchestrator();
+    }
+
+    Map<String, String> status = new HashMap<>();
+    Map<String, String> unexpected = new HashMap<>();
+    Map<String, String> unfinished = new HashMap<>();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              for (String runId : runs.keySet()) {
+                if (!status.containsKey(runId)
+                    || status.get(runId).equals("RUNNING")
+                    || status.get(runId).equals("COMPENSATING")) {
+                  HttpResponse<String> response = get("/runs/" + runId);
+                  if (response.statusCode() == 200) {
+                    String now = JSON.readTree(response.body()).path("status").asString();
+                    status.put(runId, now);
+                    if (now.equals("RUNNING") || now.equals("COMPENSATING")) {
+                      unfinished.put(runId, response.body());
+                    } else {
+                      unfinished.remove(runId);
+                    }
+                    if (!Set.of("RUNNING", "COMPENSATING", "COMPLETED", "COMPENSATED")
+                        .contains(now)) {
+                      unexpected.put(runId, response.body());
+                    }
+                  }
+                }
+              }
+              assertThat(unexpected).as("runs that ended otherwise than expected").isEmpty();
+              assertThat(status.values())
+                  .as(
+                      "%d runs unfinished, e.g. %s",
+                      unfinished.size(), unfinished.values().stream().limit(2).toList())
+                  .hasSize(runs.size())
+                  .allMatch(s -> s.equals("COMPLETED") || s.equals("COMPENSATED"));
+            });
+
+    runs.forEach(
+        (runId, fail) ->
+            assertThat(status.get(runId))
+                .as("run %s", runId)
+                .isEqualTo(fail ? "COMPENSATED" : "COMPLETED"));
+    assertEndedExactlyOnce(runs.keySet());
+
+    Map<String, List<String>> effectsByRun =
+        backend.effects().stream()
+            .filter(e -> runs.containsKey(e.runId()))
+            .collect(
+                Collectors.groupingBy(
+                    SagaBackend.SideEffect::runId,
+                    Collectors.mapping(SagaBackend.SideEffect::action, Collectors.toList())));
+    runs.forEach(
+        (runId, fail) ->
+            assertThat(effectsByRun.get(runId))
+                .as("side effects of run %s", runId)
+                .containsExactlyElementsOf(
+                    fail
+                        ? List.of("create a", "create b", "undo b", "undo a")
+                        : List.of("create a", "create b", "charge")));
+    log.info(
+        "Fault test: {} runs over {} kill -9 restarts; backend answered {} repeated idempotency"
+            + " keys without a second side effect",
+        runs.size(),
+        waves,
+        backend.repeats());
+  }
+
+  /** Each run published exactly one distinct terminal event (repeats carry the same number). */
+  private static void assertEndedExactlyOnce(Set<String> runIds) {
+    Map<String, Set<Long>> terminal = new HashMap<>();
+    try (KafkaConsumer<String, RunStatusChanged> events =
+        new KafkaConsumer<>(
+            consumerConfig(),
+            new StringDeserializer(),
+            AvroSerdes.deserializer(RunStatusChanged.class, registry.registryUrl()))) {
+      events.subscribe(List.of(Topics.RUN_EVENTS));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, RunStatusChanged> record :
+                    events.poll(Duration.ofMillis(500))) {
+                  RunStatusChanged event = record.value();
+                  if (runIds.contains(event.getRunId()) && isTerminal(event.getStatus())) {
+                    terminal
+                        .computeIfAbsent(event.getRunId(), k -> new HashSet<>())
+                        .add(event.getSequence());
+                  }
+                }
+                return terminal.size() == runIds.size();
+              });
+    }
+    assertThat(terminal.values()).allSatisfy(sequences -> assertThat(sequences).hasSize(1));
+  }
+
+  private static boolean isTerminal(RunStatus status) {
+    return status != RunStatus.RUNNING && status != RunStatus.COMPENSATING;
+  }
+
+  private static void startOrchestrator() {
+    incarnation++;
+    orchestrator =
+        ServiceProcess.start(
+            "saga-it-orchestrator-" + incarnation,
+            ServiceProcess.jar(InfraPaths.home(), "orchestrator", "orchestrator"),
+            orchestratorPort,
+            List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--junction.registry.url=" + registry.registryUrl(),
+                "--junction.kafka.partitions=" + PARTITIONS,
+                "--junction.orchestrator.application-id=saga-it",
+                "--junction.orchestrator.instance-id=saga-it-0",
+                "--junction.orchestrator.workflows-dir=" + workflowsDir,
+                "--junction.orchestrator.state-dir=" + stateDir),
+            logDir,
+            InfraPaths.home());
+    ServiceProcess.awaitReady(orchestrator, orchestratorPort);
+  }
+
+  private static void killAndRestartOrchestrator() throws Exception {
+    ProcessHandle process = ProcessHandle.of(orchestrator.pid()).orElseThrow();
+    Instant at = Instant.now();
+    process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no commit
+    process.onExit().get(30, TimeUnit.SECONDS);
+    orchestrator.close();
+    startOrchestrator();
+    log.info(
+        "Orchestrator killed with SIGKILL and ready again in {} ms (incarnation {})",
+        Duration.between(at, Instant.now()).toMillis(),
+        incarnation);
+  }
+
+  private static void send(String runId, boolean fail, boolean pause) throws Exception {
+    WorkflowRequested request =
+        WorkflowRequested.newBuilder()
+            .setRunId(runId)
+            .setWorkflow("saga-three")
+            .setApi("saga")
+            .setApiVersion("v1")
+            .setOperation("run")
+            .setMethod("POST")
+            .setPath("/saga")
+            .setBody("{\"fail\":" + fail + ",\"pause\":" + pause + "}")
+            .setReplyTopic(REPLIES)
+            .setReplyPartition(0)
+            .setRequestedAt(Instant.now())
+            .setDeadline(Instant.now().plusSeconds(30))
+            .build();
+    producer.send(new ProducerRecord<>(Topics.ORCHESTRATOR_COMMANDS, runId, request));
+  }
+
+  private static KafkaConsumer<String, WorkflowReply> repliesConsumer() {
+    KafkaConsumer<String, WorkflowReply> consumer =
+        new KafkaConsumer<>(
+            consumerConfig(),
+            new StringDeserializer(),
+            AvroSerdes.deserializer(WorkflowReply.class, registry.registryUrl()));
+    consumer.subscribe(List.of(REPLIES));
+    return consumer;
+  }
+
+  private static Map<String, WorkflowReply> awaitReplies(
+      KafkaConsumer<String, WorkflowReply> consumer, Set<String> runIds) {
+    Map<String, WorkflowReply> found = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              consumer
+                  .poll(Duration.ofMillis(200))
+                  .forEach(
+                      r -> {
+                        if (runIds.contains(r.key())) {
+                          found.putIfAbsent(r.key(), r.value());
+                        }
+                      });
+              return found.keySet().containsAll(runIds);
+            });
+    return found;
+  }
+
+  private static Map<String, Object> consumerConfig() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        "saga-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest");
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orchestratorPort + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
