@@ -32,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param controlTopic topic of {@code RunControl} commands (cancel); co-partitioned with the
  *     commands topic
  * @param eventsTopic topic of {@code RunStatusChanged} events
+ * @param definitionsTopic compacted topic keeping every loaded workflow definition version
  * @param timerInterval how often due timers (retry backoff, delays, timeouts, deadlines) are looked
  *     for; the precision of every timer
  * @param retention how long an ended run stays in the history ({@code /runs}) before it is removed
@@ -51,6 +52,7 @@ public record OrchestratorProperties(
     @DefaultValue(Topics.ORCHESTRATOR_REPLIES) @NotBlank String repliesTopic,
     @DefaultValue(Topics.ORCHESTRATOR_CONTROL) @NotBlank String controlTopic,
     @DefaultValue(Topics.RUN_EVENTS) @NotBlank String eventsTopic,
+    @DefaultValue(Topics.ORCHESTRATOR_DEFINITIONS) @NotBlank String definitionsTopic,
     @DefaultValue("100ms") @NotNull Duration timerInterval,
     @DefaultValue("7d") @NotNull Duration retention) {
 

@@ -23,6 +23,12 @@ public final class Topics {
    */
   public static final String ORCHESTRATOR_CONTROL = "orchestrator.control";
 
+  /**
+   * Every workflow definition version the orchestrators loaded ({@code WorkflowDefinitionVersion}),
+   * compacted, keyed by {@code name@version}.
+   */
+  public static final String ORCHESTRATOR_DEFINITIONS = "orchestrator.definitions";
+
   /** Run lifecycle events ({@code RunStatusChanged}), keyed by run id. */
   public static final String RUN_EVENTS = "orchestrator.runs.events";
 

@@ -10,13 +10,17 @@ import dev.junction.orchestrator.run.RunHistory;
 import dev.junction.orchestrator.run.RunLookup;
 import dev.junction.orchestrator.run.RunMetrics;
 import dev.junction.orchestrator.workflow.WorkflowCatalog;
+import dev.junction.wire.WorkflowDefinitionVersion;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -45,6 +49,7 @@ class KafkaConfiguration {
       RunMetrics metrics,
       WorkflowCatalog catalog,
       TopicProvisioner topics,
+      KafkaDefinitionArchive archive,
       Clock clock) {
     RunTopology.Settings settings =
         new RunTopology.Settings(
@@ -60,6 +65,10 @@ class KafkaConfiguration {
             settings, handler, RunSerdes.registry(registry.url()), clock, metrics::record),
         RunStreamsConfig.properties(kafka.buildStreamsProperties(), properties),
         () -> {
+          // versions kept by earlier runs of the orchestrator first: runs pinned to them resume
+          topics.ensureCompacted(properties.definitionsTopic());
+          archive.restoreInto(catalog);
+          catalog.archiveTo(archive);
           topics.ensure(
               Set.of(
                   properties.commandsTopic(),
@@ -103,6 +112,31 @@ class KafkaConfiguration {
         new CloudEvents(OrchestratorProperties.SOURCE),
         properties.commandsTopic(),
         properties.controlTopic());
+  }
+
+  @Bean(destroyMethod = "close")
+  KafkaDefinitionArchive definitionArchive(
+      KafkaProperties kafka,
+      RegistryProperties registry,
+      OrchestratorProperties properties,
+      Clock clock) {
+    Map<String, Object> producerConfig = new HashMap<>(kafka.buildProducerProperties());
+    producerConfig.putAll(AvroSerdes.serializerConfig(registry.url()));
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> consumerConfig = new HashMap<>(kafka.buildConsumerProperties());
+    consumerConfig.putAll(AvroSerdes.deserializerConfig(registry.url()));
+    consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaDefinitionArchive(
+        properties.definitionsTopic(),
+        new KafkaProducer<>(
+            producerConfig, new StringSerializer(), AvroSerdes.serializer(registry.url())),
+        () ->
+            new KafkaConsumer<>(
+                consumerConfig,
+                new StringDeserializer(),
+                AvroSerdes.deserializer(WorkflowDefinitionVersion.class, registry.url())),
+        clock);
   }
 
   @Bean

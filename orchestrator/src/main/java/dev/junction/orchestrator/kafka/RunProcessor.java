@@ -145,23 +145,21 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
       it.forEachRemaining(entry -> ids.add(entry.key));
     }
     Instant now = clock.instant();
-    int resent = 0;
+    int unfinished = 0;
     for (String runId : ids) {
       RunState state = runs.get(runId);
       if (state == null || WorkflowEngine.isEnded(state.getStatus())) {
         active.delete(runId);
         continue;
       }
-      List<Effect> effects = handler.resume(state);
-      effects.forEach(effect -> forward(effect, now));
-      resent += effects.isEmpty() ? 0 : 1;
+      unfinished++;
+      handler.resume(state).forEach(effect -> forward(effect, now));
     }
-    if (!ids.isEmpty()) {
+    if (unfinished > 0) {
       log.info(
-          "Resumed {} unfinished runs of task {} ({} waited for a command or timer)",
-          ids.size(),
-          context.taskId(),
-          resent);
+          "Resumed {} unfinished runs of task {}: sent again the command or timers each waits for",
+          unfinished,
+          context.taskId());
     }
   }
 
@@ -282,6 +280,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
             RunTopology.REPLIES_SINK);
       }
       case Effect.ScheduleTimer(RunTimer timer) -> timers.put(timer.key(), "");
+      case Effect.CancelTimer(RunTimer timer) -> timers.delete(timer.key());
       case Effect.PublishEvent(var event) -> {
         Headers headers =
             cloudEvents.headers(

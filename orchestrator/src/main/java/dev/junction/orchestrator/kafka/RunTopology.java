@@ -44,7 +44,10 @@ public final class RunTopology {
   /** Name of the run state store; its changelog is {@code <application-id>-runs-changelog}. */
   public static final String STORE = "runs";
 
-  /** Timers due (retry backoff, delays, timeouts, deadlines), keyed by due time first. */
+  /**
+   * Timers due (retry backoff, delays, timeouts, deadlines), keyed by due time first; in memory,
+   * rebuilt from the runs at task start.
+   */
   public static final String TIMERS_STORE = "run-timers";
 
   /** Ids of the runs that have not ended, for resuming them after a restart. */
@@ -122,7 +125,15 @@ public final class RunTopology {
         REPLIES_SOURCE,
         CONTROL_SOURCE);
     topology.addStateStore(store(STORE, serdes.runState()), PROCESSOR);
-    topology.addStateStore(store(TIMERS_STORE, Serdes.String()), PROCESSOR);
+    // Timers are derived from run state (attempt start + timeout, next attempt, deadline) and
+    // rebuilt for every unfinished run when a task starts (RunHandler.resume), so their store is
+    // an in-memory index without a changelog: no write to Kafka per step for them.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String())
+            .withCachingDisabled()
+            .withLoggingDisabled(),
+        PROCESSOR);
     topology.addStateStore(store(ACTIVE_STORE, Serdes.String()), PROCESSOR);
     topology.addStateStore(store(INDEX_STORE, serdes.summary()), PROCESSOR);
     TopicNameExtractor<String, Outbound<InvokeConnector>> commandTopic =

@@ -37,6 +37,14 @@ public sealed interface Effect {
     }
   }
 
+  /** Forget a timer that is no longer needed (its attempt got a reply, its run ended). */
+  record CancelTimer(RunTimer timer) implements Effect {
+    @Override
+    public String runId() {
+      return timer.runId();
+    }
+  }
+
   /** Publish a run event for history and monitoring. */
   record PublishEvent(RunStatusChanged event) implements Effect {
     @Override

@@ -96,6 +96,7 @@ public final class WorkflowEngine {
       return Transition.unchanged();
     }
     StepState step = target.state();
+    change.cancelTimeout(target);
     step.setOutcome(reply.getOutcome());
     step.setOutput(reply.getOutput());
     step.setEndedAt(now);
@@ -689,6 +690,19 @@ public final class WorkflowEngine {
       }
     }
 
+    /** Drops the timeout timer of the target's attempt in flight. */
+    void cancelTimeout(Target target) {
+      StepState step = target.state();
+      effects.add(
+          new Effect.CancelTimer(
+              new RunTimer(
+                  state.getRunId(),
+                  RunTimer.Kind.TIMEOUT,
+                  target.commandStepId(),
+                  step.getAttempt(),
+                  step.getStartedAt().plus(target.timeout()))));
+    }
+
     void timer(RunTimer.Kind kind, String stepId, int attempt, Instant due) {
       effects.add(
           new Effect.ScheduleTimer(new RunTimer(state.getRunId(), kind, stepId, attempt, due)));
@@ -712,6 +726,12 @@ public final class WorkflowEngine {
     /** Records the final reply, sends it to whoever awaits it, and publishes the end event. */
     void finish(WorkflowReply reply, String detail) {
       state.setReply(reply);
+      if (state.getDeadline() != null) {
+        effects.add(
+            new Effect.CancelTimer(
+                new RunTimer(
+                    state.getRunId(), RunTimer.Kind.DEADLINE, "", 0, state.getDeadline())));
+      }
       WorkflowRequested request = state.getRequest();
       if (request.getReplyTopic() != null && !request.getReplyTopic().isEmpty()) {
         effects.add(

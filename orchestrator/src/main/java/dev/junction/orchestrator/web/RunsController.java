@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -42,6 +43,9 @@ class RunsController {
 
   /** Seconds a client should wait before asking again while the store is unavailable. */
   private static final String RETRY_AFTER_SECONDS = "1";
+
+  /** Set by the gateway: the subject of the operator's token. */
+  static final String PRINCIPAL_HEADER = "X-Junction-Principal";
 
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
@@ -145,8 +149,16 @@ class RunsController {
 
   @PostMapping("/runs/{id}/cancel")
   Mono<ResponseEntity<Object>> cancel(
-      @PathVariable String id, @RequestBody(required = false) CancelRequest request) {
-    CancelRequest body = request == null ? new CancelRequest(null, null) : request;
+      @PathVariable String id,
+      @RequestBody(required = false) CancelRequest request,
+      @RequestHeader(name = PRINCIPAL_HEADER, required = false) String principal) {
+    // through the gateway, the caller's token subject; called directly, what the body says
+    String reason = request == null ? null : request.reason();
+    String requestedBy =
+        principal != null && !principal.isBlank()
+            ? principal
+            : request == null ? null : request.requestedBy();
+    CancelRequest body = new CancelRequest(reason, requestedBy);
     return blocking(
         () ->
             withRun(

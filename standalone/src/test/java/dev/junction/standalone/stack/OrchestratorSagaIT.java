@@ -205,6 +205,116 @@ class OrchestratorSagaIT {
     assertThat(run.path("steps").get(3).path("status").asString()).isEqualTo("FAILED");
   }
 
+  @Test
+  void cancelCompensatesAPausedRunAndResubmitStartsANewOne() throws Exception {
+    String paused = UUID.randomUUID().toString();
+    String done = UUID.randomUUID().toString();
+    try (KafkaConsumer<String, WorkflowReply> replies = repliesConsumer()) {
+      send(done, false, false);
+      awaitReplies(replies, Set.of(done));
+      send(paused, false, true);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get("/runs/" + paused).body().contains("\"WAITING\""));
+
+      HttpResponse<String> cancel =
+          post("/runs/" + paused + "/cancel", "{\"reason\":\"test\",\"requestedBy\":\"ops\"}");
+      assertThat(cancel.statusCode()).isEqualTo(202);
+      WorkflowReply reply = awaitReplies(replies, Set.of(paused)).get(paused);
+      assertThat(reply.getStatus()).isEqualTo(409);
+      assertThat(reply.getProblem().getDetail())
+          .startsWith("the run was cancelled by ops: test; compensated steps a");
+    }
+    JsonNode cancelled = JSON.readTree(get("/runs/" + paused).body());
+    assertThat(cancelled.path("status").asString()).isEqualTo("CANCELLED");
+    assertThat(cancelled.path("steps").get(1).path("status").asString()).isEqualTo("CANCELLED");
+    assertThat(post("/runs/" + paused + "/cancel", "{}").statusCode()).isEqualTo(409);
+
+    HttpResponse<String> resubmit = post("/runs/" + done + "/resubmit", "");
+    assertThat(resubmit.statusCode()).isEqualTo(202);
+    String again = JSON.readTree(resubmit.body()).path("runId").asString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/runs/" + again).body().contains("\"COMPLETED\""));
+    assertThat(JSON.readTree(get("/runs/" + again).body()).path("trigger").asString())
+        .isEqualTo("resubmit:" + done);
+
+    JsonNode page =
+        JSON.readTree(get("/runs?workflow=saga-three&status=CANCELLED,COMPLETED&limit=2").body());
+    assertThat(page.path("runs").valueStream().map(r -> r.path("runId").asString()))
+        .containsExactly(again, paused);
+    JsonNode next =
+        JSON.readTree(
+            get("/runs?workflow=saga-three&status=CANCELLED,COMPLETED&limit=2&before="
+                    + java.net.URLEncoder.encode(page.path("next").asString(), "UTF-8"))
+                .body());
+    assertThat(next.path("runs").get(0).path("runId").asString()).isEqualTo(done);
+    assertThat(get("/runs?status=SLEEPING").statusCode()).isEqualTo(400);
+  }
+
+  /**
+   * A new version deployed while a run of the old one waits on a timer, then a kill -9: the old run
+   * finishes on its version (restored from the definition archive, since the file now holds the new
+   * one), new runs use the new version.
+   */
+  @Test
+  void runsInFlightKeepTheirVersionAcrossADeployAndARestart() throws Exception {
+    Path file = workflowsDir.resolve("versioned.yaml");
+    Files.writeString(file, versioned("1"));
+    awaitWorkflowVersion("versioned", "1");
+    String old = UUID.randomUUID().toString();
+    String fresh = UUID.randomUUID().toString();
+    try (KafkaConsumer<String, WorkflowReply> replies = repliesConsumer()) {
+      send(old, "versioned", "{}");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get("/runs/" + old).body().contains("\"WAITING\""));
+
+      Files.writeString(file, versioned("2"));
+      awaitWorkflowVersion("versioned", "2");
+      send(fresh, "versioned", "{}");
+      killAndRestartOrchestrator();
+
+      Map<String, WorkflowReply> got = awaitReplies(replies, Set.of(old, fresh));
+      assertThat(got.get(old).getBody()).isEqualTo("{\"version\":\"1\"}");
+      assertThat(got.get(fresh).getBody()).isEqualTo("{\"version\":\"2\"}");
+    }
+    assertThat(JSON.readTree(get("/runs/" + old).body()).path("workflowVersion").asString())
+        .isEqualTo("1");
+  }
+
+  private static String versioned(String version) {
+    return """
+        name: versioned
+        version: "%s"
+        steps:
+          - id: wait
+            delay: 4s
+          - id: a
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: POST, path: /a}
+        response:
+          status: 200
+          body: {version: "%s"}
+        """
+        .formatted(version, version);
+  }
+
+  private static void awaitWorkflowVersion(String name, String version) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                JSON.readTree(get("/workflows").body())
+                    .valueStream()
+                    .anyMatch(
+                        w ->
+                            w.path("name").asString().equals(name)
+                                && w.path("version").asString().equals(version)));
+  }
+
   /**
    * 500 runs, some waiting on a durable delay timer, while the orchestrator is killed with {@code
    * kill -9} and restarted five times. Afterwards each run has ended exactly once, as it should
@@ -344,7 +454,8 @@ class OrchestratorSagaIT {
                 "--junction.registry.url=" + registry.registryUrl(),
                 "--junction.kafka.partitions=" + PARTITIONS,
                 "--junction.orchestrator.application-id=saga-it",
-                "--junction.orchestrator.instance-id=saga-it-0",
+                "--junction.orchestrator.instance-id="
+                    + System.getProperty("saga.instance-id", "saga-it-0"),
                 "--junction.orchestrator.workflows-dir=" + workflowsDir,
                 "--junction.orchestrator.state-dir=" + stateDir),
             logDir,
@@ -366,16 +477,20 @@ class OrchestratorSagaIT {
   }
 
   private static void send(String runId, boolean fail, boolean pause) throws Exception {
+    send(runId, "saga-three", "{\"fail\":" + fail + ",\"pause\":" + pause + "}");
+  }
+
+  private static void send(String runId, String workflow, String body) throws Exception {
     WorkflowRequested request =
         WorkflowRequested.newBuilder()
             .setRunId(runId)
-            .setWorkflow("saga-three")
+            .setWorkflow(workflow)
             .setApi("saga")
             .setApiVersion("v1")
             .setOperation("run")
             .setMethod("POST")
             .setPath("/saga")
-            .setBody("{\"fail\":" + fail + ",\"pause\":" + pause + "}")
+            .setBody(body)
             .setReplyTopic(REPLIES)
             .setReplyPartition(0)
             .setRequestedAt(Instant.now())
@@ -422,6 +537,15 @@ class OrchestratorSagaIT {
         "saga-it-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
         "earliest");
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orchestratorPort + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
