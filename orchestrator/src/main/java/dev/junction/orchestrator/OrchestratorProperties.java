@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     restarted instance takes its partitions back at once instead of after a rebalance
  * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
  *     to the others
+ * @param advertisedHost the host name or address other instances reach this one's runs API at, with
+ *     {@code server.port}; lets any instance answer for runs another one owns
  * @param streamThreads Kafka Streams threads of this instance
  * @param maxExpressionIterations budget of comprehension iterations of one expression evaluation
  * @param commandsTopic topic of {@code WorkflowRequested} commands
@@ -46,6 +48,7 @@ public record OrchestratorProperties(
     Path stateDir,
     String instanceId,
     @DefaultValue("10s") @NotNull Duration sessionTimeout,
+    @DefaultValue("127.0.0.1") @NotBlank String advertisedHost,
     @DefaultValue("1") @Min(1) int streamThreads,
     @DefaultValue("10000") @Min(1) int maxExpressionIterations,
     @DefaultValue(Topics.ORCHESTRATOR_COMMANDS) @NotBlank String commandsTopic,

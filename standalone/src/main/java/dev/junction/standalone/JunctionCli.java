@@ -2,6 +2,7 @@ package dev.junction.standalone;
 
 import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
+import dev.junction.standalone.bench.RunHistoryBenchmark;
 import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
@@ -32,6 +33,7 @@ public final class JunctionCli {
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
           case "bench-echo" -> Benchmark.echo(options, OUT);
           case "runs" -> RunsCommand.run(options, OUT);
+          case "bench-history" -> RunHistoryBenchmark.run(InfraPaths.home(), options, OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
             OUT.println("Unknown command: " + command);
@@ -52,6 +54,7 @@ public final class JunctionCli {
           bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
                                         measure the raw Kafka round trip and the sample API
           runs list|show|cancel|resubmit  the run history (bin/junction runs help)
+          bench-history [--runs N]      time the run history API with N runs (100000) kept
         """);
     return status;
   }

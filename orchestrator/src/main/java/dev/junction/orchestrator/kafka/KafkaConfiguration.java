@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.HostInfo;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -50,7 +52,9 @@ class KafkaConfiguration {
       WorkflowCatalog catalog,
       TopicProvisioner topics,
       KafkaDefinitionArchive archive,
-      Clock clock) {
+      Clock clock,
+      @Value("${server.port:8081}") int serverPort) {
+    HostInfo advertised = advertised(properties, serverPort);
     RunTopology.Settings settings =
         new RunTopology.Settings(
             properties.commandsTopic(),
@@ -63,7 +67,7 @@ class KafkaConfiguration {
     return new RunStreams(
         RunTopology.build(
             settings, handler, RunSerdes.registry(registry.url()), clock, metrics::record),
-        RunStreamsConfig.properties(kafka.buildStreamsProperties(), properties),
+        RunStreamsConfig.properties(kafka.buildStreamsProperties(), properties, advertised),
         () -> {
           // versions kept by earlier runs of the orchestrator first: runs pinned to them resume
           topics.ensureCompacted(properties.definitionsTopic());
@@ -90,8 +94,16 @@ class KafkaConfiguration {
   }
 
   @Bean
-  RunLookup runLookup(RunStreams streams) {
-    return new StreamsRunLookup(streams);
+  RunLookup runLookup(
+      RunStreams streams,
+      OrchestratorProperties properties,
+      @Value("${server.port:8081}") int serverPort) {
+    return new StreamsRunLookup(streams, advertised(properties, serverPort));
+  }
+
+  /** This instance's runs API address, or null when the port is random (tests with port 0). */
+  private static HostInfo advertised(OrchestratorProperties properties, int serverPort) {
+    return serverPort > 0 ? new HostInfo(properties.advertisedHost(), serverPort) : null;
   }
 
   @Bean

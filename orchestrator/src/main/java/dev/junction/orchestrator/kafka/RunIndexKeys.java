@@ -1,5 +1,6 @@
 package dev.junction.orchestrator.kafka;
 
+import dev.junction.orchestrator.run.RunHistory;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunSummary;
 import java.time.Instant;
@@ -19,7 +20,7 @@ final class RunIndexKeys {
   }
 
   static String of(Instant startedAt, String runId) {
-    return millis(startedAt) + SEPARATOR + runId;
+    return RunHistory.cursorOf(startedAt, runId);
   }
 
   /** The highest key of runs started at or before {@code instant}. */

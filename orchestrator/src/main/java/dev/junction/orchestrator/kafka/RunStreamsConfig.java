@@ -6,6 +6,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /** Kafka Streams settings of the run topology, tuned for the request path. */
 final class RunStreamsConfig {
@@ -16,11 +17,18 @@ final class RunStreamsConfig {
    * @param base client settings from Spring Boot ({@code spring.kafka.*}: bootstrap servers,
    *     security, {@code spring.kafka.streams.properties.*})
    */
-  static Properties properties(Map<String, Object> base, OrchestratorProperties orchestrator) {
+  static Properties properties(
+      Map<String, Object> base, OrchestratorProperties orchestrator, HostInfo advertised) {
     Properties props = new Properties();
     props.putAll(base);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, orchestrator.applicationId());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, orchestrator.streamThreads());
+    if (advertised != null) {
+      // each instance's runs API address travels with the group metadata: any instance finds a
+      // run's owner
+      props.put(
+          StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+    }
     if (orchestrator.stateDir() != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, orchestrator.stateDir().toString());
     }

@@ -58,4 +58,12 @@ public interface RunHistory {
   record Unavailable(String reason) implements Result {}
 
   Result list(Query query);
+
+  /**
+   * The position of a run in the history (newest first), as used for {@code before}: its start
+   * time, zero-padded epoch milliseconds, then its id.
+   */
+  static String cursorOf(Instant startedAt, String runId) {
+    return String.format("%013d", Math.max(0, startedAt.toEpochMilli())) + "|" + runId;
+  }
 }

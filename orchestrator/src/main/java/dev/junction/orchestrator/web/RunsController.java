@@ -20,9 +20,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -53,12 +56,19 @@ class RunsController {
   private final RunLookup runs;
   private final RunHistory history;
   private final RunCommands commands;
+  private final RunForwarder forwarder;
   private final Clock clock;
 
-  RunsController(RunLookup runs, RunHistory history, RunCommands commands, Clock clock) {
+  RunsController(
+      RunLookup runs,
+      RunHistory history,
+      RunCommands commands,
+      RunForwarder forwarder,
+      Clock clock) {
     this.runs = runs;
     this.history = history;
     this.commands = commands;
+    this.forwarder = forwarder;
     this.clock = clock;
   }
 
@@ -74,6 +84,11 @@ class RunsController {
       String startedAt,
       String updatedAt,
       String trigger) {
+
+    /** Where the run sits in the history, newest first ({@code before} of the next page). */
+    String cursor() {
+      return RunHistory.cursorOf(Instant.parse(startedAt), runId);
+    }
 
     static RunLine of(RunSummary run) {
       return new RunLine(
@@ -100,7 +115,9 @@ class RunsController {
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
       @RequestParam(required = false) String before,
-      @RequestParam(required = false) Integer limit) {
+      @RequestParam(required = false) Integer limit,
+      @RequestHeader(name = RunForwarder.FORWARDED_HEADER, required = false) String forwarded,
+      ServerHttpRequest request) {
     RunHistory.Query query;
     try {
       query =
@@ -118,32 +135,82 @@ class RunsController {
               new ProblemBody(
                   ProblemTypes.BAD_REQUEST, "Bad runs query", 400, e.getMessage(), "/runs")));
     }
-    return blocking(() -> history.list(query))
-        .map(
-            result ->
-                switch (result) {
-                  case RunHistory.Found(var page) ->
+    Mono<ResponseEntity<Object>> local =
+        blocking(() -> history.list(query))
+            .map(
+                result ->
+                    switch (result) {
+                      case RunHistory.Found(var page) ->
+                          ResponseEntity.ok()
+                              .contentType(MediaType.APPLICATION_JSON)
+                              .body(
+                                  (Object)
+                                      new RunPage(
+                                          page.runs().stream().map(RunLine::of).toList(),
+                                          page.next()));
+                      case RunHistory.Unavailable(var reason) -> unavailable(reason, "/runs");
+                    });
+    List<String> others = forwarded == null ? runs.otherInstances() : List.of();
+    if (others.isEmpty()) {
+      return local;
+    }
+    // every instance lists the runs of its own partitions; the newest of all make the page
+    String pathAndQuery = request.getURI().getRawPath() + "?" + request.getURI().getRawQuery();
+    return local.flatMap(
+        mine -> {
+          if (!(mine.getBody() instanceof RunPage own)) {
+            return Mono.just(mine);
+          }
+          return Flux.fromIterable(others)
+              .flatMap(url -> forwarder.page(url, pathAndQuery))
+              .collectList()
+              .map(
+                  pages ->
                       ResponseEntity.ok()
                           .contentType(MediaType.APPLICATION_JSON)
-                          .body(
-                              new RunPage(
-                                  page.runs().stream().map(RunLine::of).toList(), page.next()));
-                  case RunHistory.Unavailable(var reason) -> unavailable(reason, "/runs");
-                });
+                          .body((Object) merge(own, pages, query.limit())))
+              .onErrorResume(
+                  e ->
+                      Mono.just(
+                          unavailable(
+                              "another instance did not answer: " + e.getMessage(), "/runs")));
+        });
+  }
+
+  /** The newest {@code limit} runs of several pages, each sorted newest first. */
+  static RunPage merge(RunPage own, List<RunPage> others, int limit) {
+    List<RunLine> all = new java.util.ArrayList<>(own.runs());
+    boolean more = own.next() != null;
+    for (RunPage page : others) {
+      all.addAll(page.runs());
+      more |= page.next() != null;
+    }
+    all.sort(java.util.Comparator.comparing(RunLine::cursor).reversed());
+    List<RunLine> first = all.subList(0, Math.min(limit, all.size()));
+    more |= all.size() > limit;
+    return new RunPage(
+        List.copyOf(first), more && !first.isEmpty() ? first.getLast().cursor() : null);
   }
 
   @GetMapping("/runs/{id}")
-  Mono<ResponseEntity<Object>> run(@PathVariable String id) {
+  Mono<ResponseEntity<Object>> run(
+      @PathVariable String id,
+      @RequestHeader(name = RunForwarder.FORWARDED_HEADER, required = false) String forwarded) {
     return blocking(() -> runs.find(id))
-        .map(
+        .flatMap(
             result ->
                 switch (result) {
                   case RunLookup.Found(var state) ->
-                      ResponseEntity.ok()
-                          .contentType(MediaType.APPLICATION_JSON)
-                          .body(RunView.of(state));
-                  case RunLookup.NotFound() -> notFound(id);
-                  case RunLookup.Unavailable(var reason) -> unavailable(reason, "/runs/" + id);
+                      Mono.just(
+                          ResponseEntity.ok()
+                              .contentType(MediaType.APPLICATION_JSON)
+                              .body((Object) RunView.of(state)));
+                  case RunLookup.Elsewhere(var owner) when forwarded == null ->
+                      forwarder.forward(owner, HttpMethod.GET, "/runs/" + id, null, null);
+                  case RunLookup.Elsewhere(var owner) -> Mono.just(notFound(id));
+                  case RunLookup.NotFound() -> Mono.just(notFound(id));
+                  case RunLookup.Unavailable(var reason) ->
+                      Mono.just(unavailable(reason, "/runs/" + id));
                 });
   }
 
@@ -159,54 +226,76 @@ class RunsController {
             ? principal
             : request == null ? null : request.requestedBy();
     CancelRequest body = new CancelRequest(reason, requestedBy);
-    return blocking(
-        () ->
-            withRun(
+    return withRun(
+        id,
+        HttpMethod.POST,
+        "/runs/" + id + "/cancel",
+        json(body),
+        requestedBy,
+        state -> {
+          if (state.getStatus() != RunStatus.RUNNING) {
+            return conflict(
                 id,
-                state -> {
-                  if (state.getStatus() != RunStatus.RUNNING) {
-                    return conflict(
-                        id,
-                        "run '"
-                            + id
-                            + "' is "
-                            + state.getStatus()
-                            + "; only a RUNNING run can be cancelled");
-                  }
-                  commands.cancel(id, body.reason(), body.requestedBy(), clock.instant());
-                  return ResponseEntity.accepted()
-                      .location(URI.create("/runs/" + id))
-                      .contentType(MediaType.APPLICATION_JSON)
-                      .body(new Accepted(id, "CANCELLING", "/runs/" + id));
-                }));
+                "run '"
+                    + id
+                    + "' is "
+                    + state.getStatus()
+                    + "; only a RUNNING run can be cancelled");
+          }
+          commands.cancel(id, body.reason(), body.requestedBy(), clock.instant());
+          return ResponseEntity.accepted()
+              .location(URI.create("/runs/" + id))
+              .contentType(MediaType.APPLICATION_JSON)
+              .body(new Accepted(id, "CANCELLING", "/runs/" + id));
+        });
   }
 
   @PostMapping("/runs/{id}/resubmit")
   Mono<ResponseEntity<Object>> resubmit(@PathVariable String id) {
-    return blocking(
-        () ->
-            withRun(
-                id,
-                state -> {
-                  if (!WorkflowEngine.isEnded(state.getStatus())) {
-                    return conflict(
-                        id, "run '" + id + "' is " + state.getStatus() + "; wait until it ends");
-                  }
-                  String runId = commands.resubmit(state, clock.instant());
-                  return ResponseEntity.accepted()
-                      .location(URI.create("/runs/" + runId))
-                      .contentType(MediaType.APPLICATION_JSON)
-                      .body(new Accepted(runId, "RUNNING", "/runs/" + runId));
-                }));
+    return withRun(
+        id,
+        HttpMethod.POST,
+        "/runs/" + id + "/resubmit",
+        null,
+        null,
+        state -> {
+          if (!WorkflowEngine.isEnded(state.getStatus())) {
+            return conflict(
+                id, "run '" + id + "' is " + state.getStatus() + "; wait until it ends");
+          }
+          String runId = commands.resubmit(state, clock.instant());
+          return ResponseEntity.accepted()
+              .location(URI.create("/runs/" + runId))
+              .contentType(MediaType.APPLICATION_JSON)
+              .body(new Accepted(runId, "RUNNING", "/runs/" + runId));
+        });
   }
 
-  private ResponseEntity<Object> withRun(
-      String id, java.util.function.Function<RunState, ResponseEntity<Object>> action) {
-    return switch (runs.find(id)) {
-      case RunLookup.Found(var state) -> action.apply(state);
-      case RunLookup.NotFound() -> notFound(id);
-      case RunLookup.Unavailable(var reason) -> unavailable(reason, "/runs/" + id);
-    };
+  /**
+   * Applies {@code action} to the run where this instance owns it; passes the request on to the
+   * owner otherwise.
+   */
+  private Mono<ResponseEntity<Object>> withRun(
+      String id,
+      HttpMethod method,
+      String path,
+      String body,
+      String principal,
+      java.util.function.Function<RunState, ResponseEntity<Object>> action) {
+    return blocking(() -> runs.find(id))
+        .flatMap(
+            result ->
+                switch (result) {
+                  case RunLookup.Found(var state) -> blocking(() -> action.apply(state));
+                  case RunLookup.Elsewhere(var owner) ->
+                      forwarder.forward(owner, method, path, body, principal);
+                  case RunLookup.NotFound() -> Mono.just(notFound(id));
+                  case RunLookup.Unavailable(var reason) -> Mono.just(unavailable(reason, path));
+                });
+  }
+
+  private static String json(CancelRequest body) {
+    return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(body);
   }
 
   private static <T> Mono<T> blocking(Callable<T> call) {

@@ -37,6 +37,8 @@ class RunsControllerTest {
                 lookup,
                 noHistory,
                 new RunCommands(noSender),
+                new RunForwarder(
+                    org.springframework.web.reactive.function.client.WebClient.create()),
                 java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)))
         .build();
   }
@@ -141,5 +143,24 @@ class RunsControllerTest {
         .isEqualTo(503)
         .jsonPath("$.detail")
         .isEqualTo("the run store is REBALANCING");
+  }
+
+  @Test
+  void mergesPagesOfSeveralInstancesNewestFirst() {
+    RunsController.RunLine a = line("a", "2026-11-26T09:00:03Z");
+    RunsController.RunLine b = line("b", "2026-11-26T09:00:02Z");
+    RunsController.RunLine c = line("c", "2026-11-26T09:00:01Z");
+    RunsController.RunPage own = new RunsController.RunPage(java.util.List.of(a, c), null);
+    RunsController.RunPage other = new RunsController.RunPage(java.util.List.of(b), null);
+
+    RunsController.RunPage page = RunsController.merge(own, java.util.List.of(other), 2);
+
+    assertThat(page.runs()).containsExactly(a, b);
+    assertThat(page.next()).isEqualTo(b.cursor());
+    assertThat(RunsController.merge(own, java.util.List.of(other), 3).next()).isNull();
+  }
+
+  private static RunsController.RunLine line(String id, String startedAt) {
+    return new RunsController.RunLine(id, "w", "1", "COMPLETED", startedAt, startedAt, null);
   }
 }

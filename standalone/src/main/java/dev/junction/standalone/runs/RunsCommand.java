@@ -56,7 +56,8 @@ public final class RunsCommand {
         default -> help(out, action.equals("help") ? 0 : 2);
       };
     } catch (IOException e) {
-      out.println("Cannot reach the orchestrator at " + url + ": " + e.getMessage());
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      out.println("Cannot reach the orchestrator at " + url + ": " + why);
       out.println("Is Junction running (bin/junction up)? Or pass --url.");
       return 1;
     } catch (InterruptedException e) {

@@ -250,6 +250,27 @@ class OrchestratorSagaIT {
                 .body());
     assertThat(next.path("runs").get(0).path("runId").asString()).isEqualTo(done);
     assertThat(get("/runs?status=SLEEPING").statusCode()).isEqualTo(400);
+
+    // the same through bin/junction runs
+    String base = "http://127.0.0.1:" + orchestratorPort;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int status =
+        dev.junction.standalone.runs.RunsCommand.run(
+            List.of("list", "--workflow", "saga-three", "--status", "CANCELLED", "--url", base),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(status).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains(paused)
+        .contains("saga-three@1")
+        .doesNotContain(done);
+    out.reset();
+    dev.junction.standalone.runs.RunsCommand.run(
+        List.of("show", paused, "--url", base),
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("CANCELLED")
+        .contains("Compensations:")
+        .contains("the run was cancelled by ops: test");
   }
 
   /**
@@ -313,6 +334,54 @@ class OrchestratorSagaIT {
                         w ->
                             w.path("name").asString().equals(name)
                                 && w.path("version").asString().equals(version)));
+  }
+
+  /**
+   * Two instances share the partitions; either answers for any run; when one dies, the other takes
+   * its partitions over and finishes its runs (their timers included).
+   */
+  @Test
+  void aSecondInstanceSharesTheWorkAndItsRunsSurviveItsDeath() throws Exception {
+    int secondPort = FreePorts.next();
+    ChildProcess second = startOrchestratorInstance("saga-it-1", secondPort);
+    try {
+      Set<String> runIds = new HashSet<>();
+      for (int i = 0; i < 120; i++) {
+        String runId = UUID.randomUUID().toString();
+        runIds.add(runId);
+        send(runId, false, true);
+      }
+      producer.flush();
+      // both instances answer for every run, whichever owns it
+      for (int port : new int[] {orchestratorPort, secondPort}) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    runIds.stream()
+                        .allMatch(id -> quietly(port, "/runs/" + id).statusCode() == 200));
+      }
+      JsonNode merged = JSON.readTree(get(orchestratorPort, "/runs?limit=500").body());
+      assertThat(merged.path("runs").valueStream().map(r -> r.path("runId").asString()))
+          .containsAll(runIds);
+
+      ProcessHandle.of(second.pid()).orElseThrow().destroyForcibly();
+      second.close();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  runIds.stream()
+                      .allMatch(
+                          id ->
+                              quietly(orchestratorPort, "/runs/" + id)
+                                  .body()
+                                  .contains("\"status\":\"COMPLETED\"")));
+    } finally {
+      second.close();
+    }
   }
 
   /**
@@ -444,23 +513,27 @@ class OrchestratorSagaIT {
 
   private static void startOrchestrator() {
     incarnation++;
-    orchestrator =
+    orchestrator = startOrchestratorInstance("saga-it-0", orchestratorPort);
+  }
+
+  private static ChildProcess startOrchestratorInstance(String instanceId, int port) {
+    ChildProcess process =
         ServiceProcess.start(
-            "saga-it-orchestrator-" + incarnation,
+            "saga-it-orchestrator-" + instanceId + "-" + incarnation,
             ServiceProcess.jar(InfraPaths.home(), "orchestrator", "orchestrator"),
-            orchestratorPort,
+            port,
             List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--junction.registry.url=" + registry.registryUrl(),
                 "--junction.kafka.partitions=" + PARTITIONS,
                 "--junction.orchestrator.application-id=saga-it",
-                "--junction.orchestrator.instance-id="
-                    + System.getProperty("saga.instance-id", "saga-it-0"),
+                "--junction.orchestrator.instance-id=" + instanceId,
                 "--junction.orchestrator.workflows-dir=" + workflowsDir,
-                "--junction.orchestrator.state-dir=" + stateDir),
+                "--junction.orchestrator.state-dir=" + stateDir.resolve(instanceId)),
             logDir,
             InfraPaths.home());
-    ServiceProcess.awaitReady(orchestrator, orchestratorPort);
+    ServiceProcess.awaitReady(process, port);
+    return process;
   }
 
   private static void killAndRestartOrchestrator() throws Exception {
@@ -549,8 +622,21 @@ class OrchestratorSagaIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
+    return get(orchestratorPort, path);
+  }
+
+  /** A GET whose failure (e.g. a refused connection) is an unchecked exception, for lambdas. */
+  private static HttpResponse<String> quietly(int port, String path) {
+    try {
+      return get(port, path);
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path + " failed", e);
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orchestratorPort + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }
