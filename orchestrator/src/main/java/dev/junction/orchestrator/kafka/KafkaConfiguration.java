@@ -11,6 +11,8 @@ import dev.junction.orchestrator.run.RunLookup;
 import dev.junction.orchestrator.run.RunMetrics;
 import dev.junction.orchestrator.workflow.WorkflowCatalog;
 import dev.junction.wire.WorkflowDefinitionVersion;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.HostInfo;
@@ -148,6 +152,40 @@ class KafkaConfiguration {
                 consumerConfig,
                 new StringDeserializer(),
                 AvroSerdes.deserializer(WorkflowDefinitionVersion.class, registry.url())),
+        clock);
+  }
+
+  @Bean
+  KafkaTriggers kafkaTriggers(
+      WorkflowCatalog catalog,
+      KafkaProperties kafka,
+      RegistryProperties registry,
+      OrchestratorProperties properties,
+      TopicProvisioner topics,
+      Clock clock) {
+    Map<String, Object> consumerConfig = new HashMap<>(kafka.buildConsumerProperties());
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, properties.applicationId() + "-triggers");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Map<String, Object> producerConfig = new HashMap<>(kafka.buildProducerProperties());
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    // generic records: trigger topics carry the users' own schemas
+    Map<String, Object> avroConfig = new HashMap<>(AvroSerdes.deserializerConfig(registry.url()));
+    avroConfig.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
+    AvroKafkaDeserializer<Object> avro = new AvroKafkaDeserializer<>();
+    avro.configure(avroConfig, false);
+    return new KafkaTriggers(
+        catalog,
+        () ->
+            new KafkaConsumer<>(
+                consumerConfig, new StringDeserializer(), new ByteArrayDeserializer()),
+        avro,
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
+        AvroSerdes.serializer(registry.url()),
+        topics::ensure,
+        properties.commandsTopic(),
+        new CloudEvents(OrchestratorProperties.SOURCE),
         clock);
   }
 

@@ -128,6 +128,25 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     resumeOnce();
     Instant now = clock.instant();
     fireDueTimers(now);
+    if (context.taskId().partition() == 0) {
+      // one task fires the schedules: whichever instance owns partition 0
+      for (WorkflowRequested request : handler.dueSchedules(now)) {
+        Headers headers =
+            cloudEvents.headers(
+                request.getRunId(),
+                CloudEventHeaders.Types.WORKFLOW_REQUESTED,
+                request.getRunId(),
+                now);
+        context.forward(
+            new Record<>(request.getRunId(), request, now.toEpochMilli(), headers),
+            RunTopology.TRIGGERED_SINK);
+        log.info(
+            "Schedule {} started run {} of {}",
+            request.getTrigger(),
+            request.getRunId(),
+            request.getWorkflow());
+      }
+    }
     if (!now.isBefore(nextRetentionCheck)) {
       nextRetentionCheck = now.plus(settings.retention().dividedBy(100));
       expire(now);

@@ -63,6 +63,7 @@ public final class RunTopology {
   static final String COMMANDS_SINK = "connector-commands";
   static final String REPLIES_SINK = "workflow-replies";
   static final String EVENTS_SINK = "run-events";
+  static final String TRIGGERED_SINK = "triggered-requests";
 
   private static final Logger log = LoggerFactory.getLogger(RunTopology.class);
 
@@ -152,6 +153,13 @@ public final class RunTopology {
         Serdes.String().serializer(),
         new OutboundSerializer<>(serdes.workflowReply().serializer()),
         replyPartition(),
+        PROCESSOR);
+    // runs started by schedules go through the commands topic like any other, to their partition
+    topology.addSink(
+        TRIGGERED_SINK,
+        settings.commandsTopic(),
+        Serdes.String().serializer(),
+        serdes.requested().serializer(),
         PROCESSOR);
     topology.addSink(
         EVENTS_SINK,

@@ -24,6 +24,7 @@ public final class RunHandler {
 
   private final WorkflowDefinitions definitions;
   private final WorkflowEngine engine;
+  private final Schedules schedules = new Schedules();
 
   public RunHandler(WorkflowDefinitions definitions, WorkflowEngine engine) {
     this.definitions = definitions;
@@ -136,6 +137,14 @@ public final class RunHandler {
         .find(existing.getWorkflow(), existing.getWorkflowVersion())
         .map(definition -> engine.resume(definition, existing))
         .orElse(List.of());
+  }
+
+  /**
+   * The runs that schedule triggers start now. Only one task (partition 0's) asks, so one instance
+   * fires each schedule; the run ids are derived from the firing, so a repeat is harmless.
+   */
+  public synchronized List<WorkflowRequested> dueSchedules(Instant now) {
+    return schedules.due(definitions.currentDefinitions(), now);
   }
 
   private Transition withDefinition(

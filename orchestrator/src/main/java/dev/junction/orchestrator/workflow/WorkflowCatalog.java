@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -91,9 +92,22 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
     return Optional.ofNullable(versions.getOrDefault(name, Map.of()).get(version));
   }
 
-  /** The definitions new runs start with, by name. */
+  @Override
   public Collection<WorkflowDefinition> currentDefinitions() {
     return current.values();
+  }
+
+  /** The Kafka topics whose records start runs, with the current definitions they start. */
+  public Map<String, List<WorkflowDefinition>> kafkaTriggers() {
+    Map<String, List<WorkflowDefinition>> byTopic = new TreeMap<>();
+    for (WorkflowDefinition definition : current.values()) {
+      for (Trigger trigger : definition.triggers()) {
+        if (trigger instanceof Trigger.KafkaTopic(String topic)) {
+          byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(definition);
+        }
+      }
+    }
+    return byTopic;
   }
 
   /** Every connector any loaded version calls. */

@@ -17,6 +17,7 @@ import java.util.Set;
  *     run stops and compensates
  * @param response how a successful run answers the caller
  * @param failure how a run whose step failed answers the caller
+ * @param triggers what else starts runs: schedules, Kafka topics
  * @param source where the definition was read from (a file name), for messages
  */
 public record WorkflowDefinition(
@@ -27,6 +28,7 @@ public record WorkflowDefinition(
     Duration timeout,
     ResponseMapping response,
     FailureMapping failure,
+    List<Trigger> triggers,
     String source) {
 
   public WorkflowDefinition {
@@ -35,6 +37,7 @@ public record WorkflowDefinition(
     steps = List.copyOf(steps);
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(failure, "failure");
+    triggers = List.copyOf(triggers);
   }
 
   /** The connectors the steps and their compensations call, in order of first use. */

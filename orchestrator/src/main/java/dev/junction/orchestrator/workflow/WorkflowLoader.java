@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.scheduling.support.CronExpression;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -50,7 +54,14 @@ public final class WorkflowLoader {
   public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "version", "description", "timeout", "steps", "response", "failure");
+      Set.of(
+          "name", "version", "description", "timeout", "triggers", "steps", "response", "failure");
+  private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "zone", "body");
+  private static final Set<String> KAFKA_FIELDS = Set.of("topic");
+
+  /** Kafka's own rule for topic names. */
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
   private static final Set<String> CALL_FIELDS =
       Set.of("connector", "connection", "operation", "input");
   private static final Set<String> STEP_FIELDS =
@@ -126,11 +137,12 @@ public final class WorkflowLoader {
     List<String> stepIds = steps.stream().map(StepDefinition::id).toList();
     ResponseMapping response = response(root.get("response"), stepIds, v);
     FailureMapping failure = failure(root.get("failure"), v);
+    List<Trigger> triggers = triggers(root.get("triggers"), v);
     if (!v.violations.isEmpty()) {
       throw new InvalidWorkflowException(source, v.violations);
     }
     return new WorkflowDefinition(
-        name, version, description, steps, timeout, response, failure, source);
+        name, version, description, steps, timeout, response, failure, triggers, source);
   }
 
   private List<StepDefinition> steps(JsonNode node, Validation v) {
@@ -251,6 +263,78 @@ public final class WorkflowLoader {
       v.stepReferences(body, "response.body", stepIds, stepIds);
     }
     return new ResponseMapping(status, headers, body);
+  }
+
+  private static List<Trigger> triggers(JsonNode node, Validation v) {
+    List<Trigger> triggers = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return triggers;
+    }
+    if (!node.isArray()) {
+      v.add("triggers", "must be a list of schedule or kafka triggers");
+      return triggers;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String path = "triggers[" + i + "]";
+      JsonNode trigger = node.get(i);
+      if (!trigger.isObject()
+          || trigger.size() != 1
+          || !(trigger.has("schedule") || trigger.has("kafka"))) {
+        v.add(path, "must be one of {schedule: {cron, zone, body}} or {kafka: {topic}}");
+        continue;
+      }
+      if (trigger.has("schedule")) {
+        JsonNode schedule = trigger.get("schedule");
+        String at = path + ".schedule";
+        if (!schedule.isObject()) {
+          v.add(at, "must be a mapping with cron, and optionally zone and body");
+          continue;
+        }
+        v.unknownFields(schedule, at, SCHEDULE_FIELDS);
+        String cron = v.requiredText(schedule, at, "cron");
+        String zoneName = v.optionalText(schedule, at, "zone");
+        CronExpression expression = null;
+        if (cron != null) {
+          try {
+            expression = CronExpression.parse(cron);
+          } catch (IllegalArgumentException e) {
+            v.add(
+                at + ".cron",
+                "'"
+                    + cron
+                    + "' is not a cron expression (six fields: second minute hour day month"
+                    + " weekday): "
+                    + e.getMessage());
+          }
+        }
+        ZoneId zone = ZoneOffset.UTC;
+        if (zoneName != null) {
+          try {
+            zone = ZoneId.of(zoneName);
+          } catch (DateTimeException e) {
+            v.add(at + ".zone", "'" + zoneName + "' is not a time zone such as Europe/Oslo or UTC");
+          }
+        }
+        if (expression != null) {
+          triggers.add(new Trigger.Schedule(cron, expression, zone, schedule.get("body")));
+        }
+      } else {
+        JsonNode kafka = trigger.get("kafka");
+        String at = path + ".kafka";
+        if (!kafka.isObject()) {
+          v.add(at, "must be a mapping with topic");
+          continue;
+        }
+        v.unknownFields(kafka, at, KAFKA_FIELDS);
+        String topic = v.requiredText(kafka, at, "topic");
+        if (topic != null && !TOPIC.matcher(topic).matches()) {
+          v.add(at + ".topic", "'" + topic + "' is not a Kafka topic name");
+        } else if (topic != null) {
+          triggers.add(new Trigger.KafkaTopic(topic));
+        }
+      }
+    }
+    return triggers;
   }
 
   private static FailureMapping failure(JsonNode node, Validation v) {

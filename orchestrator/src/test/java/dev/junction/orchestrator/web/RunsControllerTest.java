@@ -40,6 +40,9 @@ class RunsControllerTest {
                 new RunForwarder(
                     org.springframework.web.reactive.function.client.WebClient.create()),
                 java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)))
+        .configureClient()
+        // the first request warms up the whole web stack, slow on a busy machine
+        .responseTimeout(java.time.Duration.ofSeconds(30))
         .build();
   }
 

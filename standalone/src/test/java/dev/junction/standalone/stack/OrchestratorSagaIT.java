@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -271,6 +272,129 @@ class OrchestratorSagaIT {
         .contains("CANCELLED")
         .contains("Compensations:")
         .contains("the run was cancelled by ops: test");
+  }
+
+  /** Runs started by a schedule and by records on a topic (Avro with a schema, and JSON). */
+  @Test
+  void schedulesAndKafkaRecordsStartRuns() throws Exception {
+    String topic = "saga-it.orders";
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Path file = workflowsDir.resolve("triggered.yaml");
+    Files.writeString(
+        file,
+        """
+        name: triggered
+        version: "1"
+        triggers:
+          - schedule: {cron: "*/2 * * * * *", zone: Europe/Oslo, body: {orderId: clock}}
+          - kafka: {topic: saga-it.orders}
+        steps:
+          - id: a
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: POST, path: /a, body: {orderId: "${request.body.orderId}"}}
+        response:
+          status: 200
+        """);
+    try {
+      awaitWorkflowVersion("triggered", "1");
+      org.apache.avro.Schema schema =
+          new org.apache.avro.Schema.Parser()
+              .parse(
+                  "{\"type\":\"record\",\"name\":\"OrderPlaced\",\"namespace\":\"shop\","
+                      + "\"fields\":[{\"name\":\"orderId\",\"type\":\"string\"},"
+                      + "{\"name\":\"amount\",\"type\":\"int\"}]}");
+      org.apache.avro.generic.GenericRecord placed =
+          new org.apache.avro.generic.GenericData.Record(schema);
+      placed.put("orderId", "o-avro");
+      placed.put("amount", 3);
+      io.apicurio.registry.serde.avro.AvroKafkaSerializer<org.apache.avro.generic.GenericRecord>
+          avro = new io.apicurio.registry.serde.avro.AvroKafkaSerializer<>();
+      avro.configure(AvroSerdes.serializerConfig(registry.registryUrl()), false);
+      try (KafkaProducer<String, byte[]> raw =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+              new StringSerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        raw.send(new ProducerRecord<>(topic, "k1", avro.serialize(topic, placed)))
+            .get(10, TimeUnit.SECONDS);
+        raw.send(
+                new ProducerRecord<>(
+                    topic,
+                    "k2",
+                    "{\"orderId\":\"o-json\",\"amount\":1}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .get(10, TimeUnit.SECONDS);
+        raw.send(
+                new ProducerRecord<>(
+                    topic, "k3", "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .get(10, TimeUnit.SECONDS);
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                JsonNode page =
+                    JSON.readTree(
+                        get("/runs?workflow=triggered&status=COMPLETED&limit=500").body());
+                List<String> triggers =
+                    page.path("runs").valueStream().map(r -> r.path("trigger").asString()).toList();
+                assertThat(triggers)
+                    .contains("schedule:*/2 * * * * *")
+                    .filteredOn(t -> t.equals("kafka:" + topic))
+                    .hasSize(2);
+              });
+      List<String> orderIds =
+          backend.effects().stream()
+              .map(SagaBackend.SideEffect::runId)
+              .map(runId -> quietly(orchestratorPort, "/runs/" + runId))
+              .filter(r -> r.statusCode() == 200)
+              .map(r -> JSON.readTree(r.body()))
+              .filter(run -> run.path("workflow").asString().equals("triggered"))
+              .map(
+                  run ->
+                      run.path("steps")
+                          .get(0)
+                          .path("input")
+                          .path("body")
+                          .path("orderId")
+                          .asString())
+              .toList();
+      assertThat(orderIds).contains("o-avro", "o-json", "clock");
+    } finally {
+      Files.delete(file);
+    }
+    try (KafkaConsumer<String, byte[]> deadLetters =
+        new KafkaConsumer<>(
+            consumerConfig(),
+            new StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      deadLetters.subscribe(List.of(topic + "-dlt"));
+      List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(found::add);
+                return !found.isEmpty();
+              });
+      assertThat(found.getFirst().key()).isEqualTo("k3");
+      assertThat(
+              new String(
+                  found.getFirst().headers().lastHeader("kafka_dlt-exception-message").value(),
+                  java.nio.charset.StandardCharsets.UTF_8))
+          .contains("neither Avro with a registered schema nor JSON");
+    }
   }
 
   /**
