@@ -163,6 +163,58 @@ class WorkflowLoaderTest {
   }
 
   @Test
+  void readsTriggersAndReportsBadOnes() {
+    String good =
+        """
+        name: t
+        version: "1"
+        triggers:
+          - schedule: {cron: "0 0 * * * *", zone: Europe/Oslo}
+          - kafka: {topic: orders.placed}
+        steps:
+          - id: w
+            delay: 1s
+        response: {status: 204}
+        """;
+    assertThat(loader.parse("t.yaml", good).triggers())
+        .hasSize(2)
+        .last()
+        .isEqualTo(new Trigger.KafkaTopic("orders.placed"));
+
+    String bad =
+        """
+        name: t
+        version: "1"
+        triggers:
+          - schedule: {cron: "every hour", zone: Mars/Olympus}
+          - kafka: {topic: "no spaces allowed"}
+          - webhook: {}
+        steps:
+          - id: w
+            delay: 1s
+        response: {status: 204}
+        """;
+    InvalidWorkflowException e =
+        catchThrowableOfType(InvalidWorkflowException.class, () -> loader.parse("t.yaml", bad));
+    assertThat(e.violations())
+        .extracting(InvalidWorkflowException.Violation::toString)
+        .anySatisfy(
+            v -> assertThat(v).startsWith("triggers[0].schedule.cron: 'every hour' is not a cron"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        "triggers[0].schedule.zone: 'Mars/Olympus' is not a time zone such as"
+                            + " Europe/Oslo or UTC"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        "triggers[1].kafka.topic: 'no spaces allowed' is not a Kafka topic name"))
+        .anySatisfy(v -> assertThat(v).startsWith("triggers[2]: must be one of"));
+  }
+
+  @Test
   void refusesInvalidYamlWithItsLocation() {
     InvalidWorkflowException e =
         catchThrowableOfType(
