@@ -36,6 +36,12 @@ public final class ExpressionCompiler {
   /** Variable holding the run's id, workflow name and version. */
   public static final String RUN = "run";
 
+  /** Variable holding the current item of a forEach step (in its input and compensation). */
+  public static final String ITEM = "item";
+
+  /** Variable holding the position (from 0) of the current item of a forEach step. */
+  public static final String INDEX = "index";
+
   private final CelCompiler compiler;
   private final CelRuntime runtime;
 
@@ -61,6 +67,8 @@ public final class ExpressionCompiler {
             .addVar(REQUEST, object)
             .addVar(STEPS, object)
             .addVar(RUN, object)
+            .addVar(ITEM, SimpleType.DYN)
+            .addVar(INDEX, SimpleType.INT)
             .setResultType(SimpleType.DYN)
             .build();
     this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(options).build();

@@ -20,6 +20,16 @@ final class RunVariables {
 
   private RunVariables() {}
 
+  /**
+   * The variables of a forEach item's expressions: the run's, plus {@code item} and {@code index}.
+   */
+  static Map<String, Object> of(RunState state, JsonNode item, int index) {
+    Map<String, Object> variables = new LinkedHashMap<>(of(state));
+    variables.put(ExpressionCompiler.ITEM, CelJson.toCel(item));
+    variables.put(ExpressionCompiler.INDEX, (long) index);
+    return variables;
+  }
+
   static Map<String, Object> of(RunState state) {
     WorkflowRequested request = state.getRequest();
     Map<String, Object> req = new LinkedHashMap<>();

@@ -23,11 +23,15 @@ import dev.junction.wire.WorkflowRequested;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The saga engine: pure functions from a run's state and an incoming message (a connector reply, a
@@ -107,6 +111,8 @@ public final class WorkflowEngine {
       change.event(target.commandStepId(), reply.getOutcome(), null);
       if (target.compensation()) {
         nextCompensation(change);
+      } else if (target.group() != null) {
+        settleGroup(change, target.group(), target.groupState());
       } else {
         change.state.setCurrentStep(change.state.getCurrentStep() + 1);
         advance(change);
@@ -155,7 +161,10 @@ public final class WorkflowEngine {
       }
       case DELAY -> {
         Target target = change.awaiting(timer.stepId(), 0, StepStatus.WAITING);
-        if (target == null || target.compensation() || !target.definition().isDelay()) {
+        if (target == null
+            || target.compensation()
+            || target.group() != null
+            || !target.definition().isDelay()) {
           return Transition.unchanged();
         }
         target.state().setStatus(StepStatus.SUCCEEDED);
@@ -230,8 +239,7 @@ public final class WorkflowEngine {
       return effects;
     }
     Change change = new Change(state, copy(state), definition, state.getUpdatedAt());
-    Target target = change.current();
-    if (target != null) {
+    for (Target target : change.active()) {
       StepState step = target.state();
       if (step.getStatus() == StepStatus.RUNNING) {
         effects.add(command(state.getRunId(), target, step.getAttempt(), step.getInput()));
@@ -244,7 +252,8 @@ public final class WorkflowEngine {
                     step.getAttempt(),
                     step.getStartedAt().plus(target.timeout()))));
       } else if (step.getStatus() == StepStatus.WAITING && step.getNextAttemptAt() != null) {
-        boolean delay = !target.compensation() && target.definition().isDelay();
+        boolean delay =
+            !target.compensation() && target.group() == null && target.definition().isDelay();
         effects.add(
             new Effect.ScheduleTimer(
                 new RunTimer(
@@ -325,6 +334,16 @@ public final class WorkflowEngine {
         change.timer(RunTimer.Kind.DELAY, step.id(), 0, due);
         return;
       }
+      if (step.kind() == StepDefinition.Kind.PARALLEL) {
+        startParallel(change, step);
+        return;
+      }
+      if (step.kind() == StepDefinition.Kind.FOR_EACH) {
+        if (startForEach(change, step)) {
+          return;
+        }
+        continue; // an empty list: done at once
+      }
       JsonNode input;
       try {
         input = step.call().input().evaluate(RunVariables.of(state));
@@ -333,18 +352,234 @@ public final class WorkflowEngine {
             change, expressionFailed("input of step '" + step.id() + "': " + e.getMessage()));
         return;
       }
-      state
-          .getSteps()
-          .add(
-              StepState.newBuilder()
-                  .setStepId(step.id())
-                  .setStatus(StepStatus.PENDING)
-                  .setInput(input.toString())
-                  .setFirstStartedAt(change.now)
-                  .build());
-      startAttempt(change, change.current(), 1);
+      StepState started =
+          StepState.newBuilder()
+              .setStepId(step.id())
+              .setStatus(StepStatus.PENDING)
+              .setInput(input.toString())
+              .setFirstStartedAt(change.now)
+              .build();
+      state.getSteps().add(started);
+      startAttempt(change, Target.of(step, started), 1);
       return;
     }
+  }
+
+  /** Starts every branch of a parallel step; their inputs are evaluated now, together. */
+  private void startParallel(Change change, StepDefinition step) {
+    Map<String, Object> variables = RunVariables.of(change.state);
+    List<StepState> children = new ArrayList<>();
+    for (StepDefinition branch : step.branches()) {
+      try {
+        children.add(
+            pending(
+                branch.id(), branch.call().input().evaluate(variables).toString(), null, change));
+      } catch (ExpressionEvaluationException e) {
+        failForGood(
+            change,
+            expressionFailed(
+                "input of branch '"
+                    + branch.id()
+                    + "' of step '"
+                    + step.id()
+                    + "': "
+                    + e.getMessage()));
+        return;
+      }
+    }
+    StepState group = group(step, children, change);
+    change.state.getSteps().add(group);
+    for (int i = 0; i < children.size(); i++) {
+      startAttempt(change, Target.child(step, step.branches().get(i), group, children.get(i)), 1);
+    }
+  }
+
+  /**
+   * Starts a forEach step: evaluates its list and each item's input, then starts as many items as
+   * its concurrency allows.
+   *
+   * @return false when the list is empty (the step succeeded at once with an empty output)
+   */
+  private boolean startForEach(Change change, StepDefinition step) {
+    JsonNode items;
+    try {
+      items = step.forEach().evaluate(RunVariables.of(change.state));
+    } catch (ExpressionEvaluationException e) {
+      failForGood(
+          change, expressionFailed("forEach of step '" + step.id() + "': " + e.getMessage()));
+      return true;
+    }
+    if (!items.isArray()) {
+      failForGood(
+          change,
+          expressionFailed("forEach of step '" + step.id() + "' must give a list, gave " + items));
+      return true;
+    }
+    List<StepState> children = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        JsonNode input =
+            step.call().input().evaluate(RunVariables.of(change.state, items.get(i), i));
+        children.add(
+            pending(Integer.toString(i), input.toString(), items.get(i).toString(), change));
+      } catch (ExpressionEvaluationException e) {
+        failForGood(
+            change,
+            expressionFailed(
+                "input of item " + i + " of step '" + step.id() + "': " + e.getMessage()));
+        return true;
+      }
+    }
+    StepState group = group(step, children, change);
+    change.state.getSteps().add(group);
+    if (children.isEmpty()) {
+      group.setStatus(StepStatus.SUCCEEDED);
+      group.setOutput("[]");
+      group.setEndedAt(change.now);
+      change.state.setCurrentStep(change.state.getCurrentStep() + 1);
+      change.event(step.id(), null, "no items");
+      return false;
+    }
+    startPendingItems(change, step, group);
+    return true;
+  }
+
+  private void startPendingItems(Change change, StepDefinition step, StepState group) {
+    long inFlight =
+        group.getChildren().stream()
+            .filter(c -> c.getStatus() == StepStatus.RUNNING || c.getStatus() == StepStatus.WAITING)
+            .count();
+    for (StepState child : group.getChildren()) {
+      if (inFlight >= step.concurrency()) {
+        return;
+      }
+      if (child.getStatus() == StepStatus.PENDING) {
+        startAttempt(change, Target.child(step, step, group, child), 1);
+        inFlight++;
+      }
+    }
+  }
+
+  /**
+   * A branch or item of a group step ended: decides whether the group succeeded, failed or goes on
+   * (a forEach step starts its next items).
+   */
+  private void settleGroup(Change change, StepDefinition step, StepState group) {
+    List<StepState> children = group.getChildren();
+    boolean first =
+        step.kind() == StepDefinition.Kind.PARALLEL && step.join() == StepDefinition.Join.FIRST;
+    StepState failed =
+        children.stream().filter(c -> c.getStatus() == StepStatus.FAILED).findFirst().orElse(null);
+    boolean allSucceeded = children.stream().allMatch(c -> c.getStatus() == StepStatus.SUCCEEDED);
+    if (first) {
+      StepState winner =
+          children.stream()
+              .filter(c -> c.getStatus() == StepStatus.SUCCEEDED)
+              .findFirst()
+              .orElse(null);
+      if (winner != null) {
+        abandonChildren(group, "another branch succeeded first", change.now);
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        output.put("branch", winner.getStepId());
+        output.set("output", RunVariables.parse(winner.getOutput()));
+        succeedGroup(change, step, group, output);
+        return;
+      }
+      if (children.stream().allMatch(c -> c.getStatus() == StepStatus.FAILED)) {
+        failGroup(change, step, group, "every branch failed; the last: " + describe(step, failed));
+      }
+      return;
+    }
+    if (failed != null) {
+      abandonChildren(
+          group,
+          "another "
+              + (step.kind() == StepDefinition.Kind.PARALLEL ? "branch" : "item")
+              + " failed",
+          change.now);
+      failGroup(change, step, group, describe(step, failed));
+      return;
+    }
+    if (allSucceeded) {
+      JsonNode output;
+      if (step.kind() == StepDefinition.Kind.PARALLEL) {
+        ObjectNode byBranch = JsonNodeFactory.instance.objectNode();
+        children.forEach(c -> byBranch.set(c.getStepId(), RunVariables.parse(c.getOutput())));
+        output = byBranch;
+      } else {
+        ArrayNode inOrder = JsonNodeFactory.instance.arrayNode();
+        children.forEach(c -> inOrder.add(RunVariables.parse(c.getOutput())));
+        output = inOrder;
+      }
+      succeedGroup(change, step, group, output);
+      return;
+    }
+    if (step.kind() == StepDefinition.Kind.FOR_EACH) {
+      startPendingItems(change, step, group);
+    }
+  }
+
+  private void succeedGroup(Change change, StepDefinition step, StepState group, JsonNode output) {
+    group.setStatus(StepStatus.SUCCEEDED);
+    group.setOutput(output.toString());
+    group.setEndedAt(change.now);
+    change.state.setCurrentStep(change.state.getCurrentStep() + 1);
+    change.event(step.id(), ConnectorOutcome.SUCCEEDED, null);
+    advance(change);
+  }
+
+  private void failGroup(Change change, StepDefinition step, StepState group, String why) {
+    group.setStatus(StepStatus.FAILED);
+    group.setError(why);
+    group.setEndedAt(change.now);
+    failForGood(
+        change,
+        new Problem(
+            ProblemTypes.STEP_FAILED,
+            change.definition.failure().title(),
+            change.definition.failure().status(),
+            "step '" + step.id() + "' failed: " + why));
+  }
+
+  private static String describe(StepDefinition step, StepState child) {
+    String what =
+        step.kind() == StepDefinition.Kind.PARALLEL
+            ? "branch '" + child.getStepId() + "'"
+            : "item " + child.getStepId();
+    String attempts = child.getAttempt() > 1 ? " after " + child.getAttempt() + " attempts" : "";
+    return what + " failed" + attempts + ": " + child.getError();
+  }
+
+  private static void abandonChildren(StepState group, String why, Instant now) {
+    for (StepState child : group.getChildren()) {
+      if (Set.of(StepStatus.RUNNING, StepStatus.WAITING, StepStatus.PENDING)
+          .contains(child.getStatus())) {
+        child.setStatus(StepStatus.CANCELLED);
+        child.setError(why);
+        child.setEndedAt(now);
+        child.setNextAttemptAt(null);
+      }
+    }
+  }
+
+  private static StepState pending(String id, String input, String item, Change change) {
+    return StepState.newBuilder()
+        .setStepId(id)
+        .setStatus(StepStatus.PENDING)
+        .setInput(input)
+        .setItem(item)
+        .setFirstStartedAt(change.now)
+        .build();
+  }
+
+  private static StepState group(StepDefinition step, List<StepState> children, Change change) {
+    return StepState.newBuilder()
+        .setStepId(step.id())
+        .setStatus(StepStatus.RUNNING)
+        .setFirstStartedAt(change.now)
+        .setStartedAt(change.now)
+        .setChildren(children)
+        .build();
   }
 
   /** Sends attempt {@code attempt} of the step or compensation in {@code target}. */
@@ -396,11 +631,15 @@ public final class WorkflowEngine {
           withDetail(
               change.state.getProblem(),
               "; the compensation of step '"
-                  + step.getStepId()
+                  + target.unitId()
                   + "' failed"
                   + attempts
                   + ": "
                   + error));
+      return;
+    }
+    if (target.group() != null) {
+      settleGroup(change, target.group(), target.groupState());
       return;
     }
     failForGood(
@@ -429,61 +668,109 @@ public final class WorkflowEngine {
 
   /** Starts the next compensation, or ends the run when all have succeeded. */
   private void nextCompensation(Change change) {
-    List<StepDefinition> toCompensate = toCompensate(change);
+    List<Target> toCompensate = toCompensate(change);
     int done = change.state.getCompensations().size();
     if (done >= toCompensate.size()) {
       Problem problem = change.state.getProblem();
-      List<String> undone = toCompensate.stream().map(StepDefinition::id).toList();
+      List<String> undone = toCompensate.stream().map(Target::unitId).toList();
       change.end(
           finalStatus(problem, RunStatus.COMPENSATED),
           withDetail(problem, "; compensated steps " + String.join(", ", undone)));
       return;
     }
-    StepDefinition step = toCompensate.get(done);
+    Target unit = toCompensate.get(done);
     StepState compensation =
         StepState.newBuilder()
-            .setStepId(step.id())
+            .setStepId(unit.unitId())
             .setStatus(StepStatus.PENDING)
+            .setItem(unit.state().getItem())
             .setFirstStartedAt(change.now)
             .build();
     change.state.getCompensations().add(compensation);
     JsonNode input;
     try {
-      input = step.compensation().call().input().evaluate(RunVariables.of(change.state));
+      input =
+          unit.definition()
+              .compensation()
+              .call()
+              .input()
+              .evaluate(variables(change.state, unit.state()));
     } catch (ExpressionEvaluationException e) {
       compensation.setStatus(StepStatus.FAILED);
       compensation.setError("input: " + e.getMessage());
       compensation.setStartedAt(change.now);
       compensation.setEndedAt(change.now);
-      change.event(COMPENSATE_PREFIX + step.id(), null, e.getMessage());
+      change.event(COMPENSATE_PREFIX + unit.unitId(), null, e.getMessage());
       change.end(
           RunStatus.COMPENSATION_FAILED,
           withDetail(
               change.state.getProblem(),
               "; the compensation of step '"
-                  + step.id()
+                  + unit.unitId()
                   + "' could not be built: "
                   + e.getMessage()));
       return;
     }
     compensation.setInput(input.toString());
-    startAttempt(change, change.current(), 1);
+    startAttempt(change, unit.compensating(compensation), 1);
   }
 
-  /** The succeeded steps with a compensation, most recently completed first. */
-  private static List<StepDefinition> toCompensate(Change change) {
-    List<StepDefinition> steps = new ArrayList<>();
+  /**
+   * The succeeded units of work that declare a compensation, most recently completed first: call
+   * steps, and the branches and items of group steps (even of a group that failed as a whole).
+   */
+  private static List<Target> toCompensate(Change change) {
+    List<Target> units = new ArrayList<>();
     List<StepState> states = change.state.getSteps();
     for (int i = states.size() - 1; i >= 0; i--) {
       StepState state = states.get(i);
       StepDefinition step = change.definition.step(state.getStepId());
-      if (state.getStatus() == StepStatus.SUCCEEDED
-          && step != null
-          && step.compensation() != null) {
-        steps.add(step);
+      if (step == null) {
+        continue;
+      }
+      switch (step.kind()) {
+        case CALL -> {
+          if (state.getStatus() == StepStatus.SUCCEEDED && step.compensation() != null) {
+            units.add(Target.of(step, state));
+          }
+        }
+        case PARALLEL, FOR_EACH -> {
+          List<StepState> done =
+              state.getChildren().stream()
+                  .filter(c -> c.getStatus() == StepStatus.SUCCEEDED)
+                  .sorted(
+                      Comparator.comparing(StepState::getEndedAt)
+                          .thenComparing(c -> state.getChildren().indexOf(c))
+                          .reversed())
+                  .toList();
+          for (StepState child : done) {
+            StepDefinition owner =
+                step.kind() == StepDefinition.Kind.PARALLEL ? branch(step, child) : step;
+            if (owner != null && owner.compensation() != null) {
+              units.add(Target.child(step, owner, state, child));
+            }
+          }
+        }
+        case DELAY -> {}
       }
     }
-    return steps;
+    return units;
+  }
+
+  private static StepDefinition branch(StepDefinition step, StepState child) {
+    return step.branches().stream()
+        .filter(b -> b.id().equals(child.getStepId()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The variables of a unit's expressions: with {@code item} and {@code index} for an item. */
+  private static Map<String, Object> variables(RunState state, StepState unit) {
+    if (unit.getItem() == null) {
+      return RunVariables.of(state);
+    }
+    return RunVariables.of(
+        state, RunVariables.parse(unit.getItem()), Integer.parseInt(unit.getStepId()));
   }
 
   private static RunStatus finalStatus(Problem problem, RunStatus otherwise) {
@@ -600,16 +887,44 @@ public final class WorkflowEngine {
   }
 
   /**
-   * What an attempt belongs to: a step, or the compensation of a step.
+   * A unit of work an attempt belongs to: a call step, a branch of a parallel step, an item of a
+   * forEach step, or the compensation of one of them.
    *
-   * @param definition the step's definition
-   * @param state the step's (or compensation's) state, changed in place
-   * @param compensation whether it is the step's compensation
+   * @param definition the definition that owns the call (the step, or the branch)
+   * @param state the unit's state (or its compensation's), changed in place
+   * @param compensation whether it is the unit's compensation
+   * @param unitId {@code step}, {@code step.branch} or {@code step[index]}
+   * @param group the parallel or forEach step the unit belongs to, or {@code null}
+   * @param groupState that step's state, or {@code null}
    */
-  private record Target(StepDefinition definition, StepState state, boolean compensation) {
+  private record Target(
+      StepDefinition definition,
+      StepState state,
+      boolean compensation,
+      String unitId,
+      StepDefinition group,
+      StepState groupState) {
+
+    static Target of(StepDefinition step, StepState state) {
+      return new Target(step, state, false, step.id(), null, null);
+    }
+
+    static Target child(
+        StepDefinition group, StepDefinition owner, StepState groupState, StepState child) {
+      String id =
+          group.kind() == StepDefinition.Kind.PARALLEL
+              ? group.id() + "." + child.getStepId()
+              : group.id() + "[" + child.getStepId() + "]";
+      return new Target(owner, child, false, id, group, groupState);
+    }
+
+    /** The same unit's compensation, whose state is {@code compensationState}. */
+    Target compensating(StepState compensationState) {
+      return new Target(definition, compensationState, true, unitId, group, groupState);
+    }
 
     String commandStepId() {
-      return compensation ? COMPENSATE_PREFIX + definition.id() : definition.id();
+      return compensation ? COMPENSATE_PREFIX + unitId : unitId;
     }
 
     Duration timeout() {
@@ -638,40 +953,62 @@ public final class WorkflowEngine {
       this.sequence = before == null ? 0 : before.getSequence();
     }
 
-    /** The step or compensation the run is at, or {@code null}. */
-    Target current() {
+    /**
+     * What the run waits for: the step it is at (or that step's branches and items in flight), or
+     * the compensation in progress.
+     */
+    List<Target> active() {
       if (state.getStatus() == RunStatus.RUNNING) {
         int index = state.getCurrentStep();
         if (index >= state.getSteps().size()) {
-          return null;
+          return List.of();
         }
         StepState step = state.getSteps().get(index);
         StepDefinition definition = this.definition.step(step.getStepId());
-        return definition == null ? null : new Target(definition, step, false);
+        if (definition == null) {
+          return List.of();
+        }
+        if (definition.kind() == StepDefinition.Kind.CALL
+            || definition.kind() == StepDefinition.Kind.DELAY) {
+          return List.of(Target.of(definition, step));
+        }
+        List<Target> inFlight = new ArrayList<>();
+        for (StepState child : step.getChildren()) {
+          if (child.getStatus() == StepStatus.RUNNING || child.getStatus() == StepStatus.WAITING) {
+            StepDefinition owner =
+                definition.kind() == StepDefinition.Kind.PARALLEL
+                    ? branch(definition, child)
+                    : definition;
+            if (owner != null) {
+              inFlight.add(Target.child(definition, owner, step, child));
+            }
+          }
+        }
+        return inFlight;
       }
       if (state.getStatus() == RunStatus.COMPENSATING && !state.getCompensations().isEmpty()) {
-        StepState compensation = state.getCompensations().getLast();
-        StepDefinition definition = this.definition.step(compensation.getStepId());
-        return definition == null || definition.compensation() == null
-            ? null
-            : new Target(definition, compensation, true);
+        List<Target> units = toCompensate(this);
+        int index = state.getCompensations().size() - 1;
+        if (index < units.size()) {
+          return List.of(units.get(index).compensating(state.getCompensations().getLast()));
+        }
       }
-      return null;
+      return List.of();
     }
 
     /**
-     * The current step or compensation if it is the one named, at the given attempt and status;
-     * otherwise {@code null} (the message is stale or a repeat).
+     * The unit named, at the given attempt and status, if the run waits for it; otherwise {@code
+     * null} (the message is stale or a repeat).
      */
     Target awaiting(String commandStepId, int attempt, StepStatus status) {
-      Target target = current();
-      if (target == null
-          || !target.commandStepId().equals(commandStepId)
-          || target.state().getStatus() != status
-          || target.state().getAttempt() != attempt) {
-        return null;
-      }
-      return target;
+      return active().stream()
+          .filter(
+              t ->
+                  t.commandStepId().equals(commandStepId)
+                      && t.state().getStatus() == status
+                      && t.state().getAttempt() == attempt)
+          .findFirst()
+          .orElse(null);
     }
 
     /** Marks the step in progress as abandoned (its reply will be ignored). */
@@ -687,6 +1024,7 @@ public final class WorkflowEngine {
         step.setError(why);
         step.setEndedAt(now);
         step.setNextAttemptAt(null);
+        abandonChildren(step, why, now);
       }
     }
 

@@ -42,7 +42,9 @@ record RunView(
       String firstStartedAt,
       String startedAt,
       String endedAt,
-      String nextAttemptAt) {}
+      String nextAttemptAt,
+      JsonNode item,
+      List<StepView> children) {}
 
   record ResponseView(int status, Map<String, String> headers, JsonNode body) {}
 
@@ -86,7 +88,9 @@ record RunView(
         iso(step.getFirstStartedAt()),
         iso(step.getStartedAt()),
         iso(step.getEndedAt()),
-        iso(step.getNextAttemptAt()));
+        iso(step.getNextAttemptAt()),
+        json(step.getItem()),
+        step.getChildren().stream().map(RunView::step).toList());
   }
 
   /** JSON text as a tree; text that is not JSON (a plain-text backend answer) as a string. */

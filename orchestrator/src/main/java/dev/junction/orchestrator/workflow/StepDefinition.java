@@ -2,10 +2,12 @@ package dev.junction.orchestrator.workflow;
 
 import dev.junction.orchestrator.expression.Template;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One step of a workflow: a call of a connector operation, or a delay.
+ * One step of a workflow: a call of a connector operation, a delay, parallel branches (each a
+ * call), or a call for each item of a list.
  *
  * @param id unique within the definition; later expressions read its output as {@code
  *     steps.<id>.output}
@@ -18,6 +20,12 @@ import java.util.Objects;
  * @param retry when and how a failed attempt is tried again
  * @param compensation what undoes the step once it has succeeded, or {@code null} when nothing
  *     needs undoing
+ * @param branches for a parallel step, its branches (call steps run at the same time); empty
+ *     otherwise
+ * @param join for a parallel step, when it is done
+ * @param forEach for a forEach step, the expression giving the list whose items it calls for, or
+ *     {@code null}
+ * @param concurrency for a forEach step, how many items are in flight at most
  */
 public record StepDefinition(
     String id,
@@ -26,25 +34,66 @@ public record StepDefinition(
     Duration delay,
     Duration timeout,
     RetryPolicy retry,
-    Compensation compensation) {
+    Compensation compensation,
+    List<StepDefinition> branches,
+    Join join,
+    Template forEach,
+    int concurrency) {
 
   public StepDefinition {
     Objects.requireNonNull(id, "id");
-    if ((call == null) == (delay == null)) {
-      throw new IllegalArgumentException("a step is either a call or a delay: " + id);
+    branches = List.copyOf(branches);
+    int kinds = (delay != null ? 1 : 0) + (!branches.isEmpty() ? 1 : 0) + (call != null ? 1 : 0);
+    if (kinds != 1 || (forEach != null && call == null)) {
+      throw new IllegalArgumentException(
+          "a step is one of a call, a delay, parallel branches or a forEach call: " + id);
     }
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(join, "join");
   }
 
-  /** A call step without condition, retries or compensation. */
-  public static StepDefinition call(String id, Call call, Duration timeout) {
-    return new StepDefinition(id, null, call, null, timeout, RetryPolicy.NONE, null);
+  /** A call step: with optional condition, timeout, retries and compensation. */
+  public static StepDefinition call(
+      String id,
+      Template when,
+      Call call,
+      Duration timeout,
+      RetryPolicy retry,
+      Compensation compensation) {
+    return new StepDefinition(
+        id, when, call, null, timeout, retry, compensation, List.of(), Join.ALL, null, 1);
+  }
+
+  /** What a step does. */
+  public enum Kind {
+    CALL,
+    DELAY,
+    PARALLEL,
+    FOR_EACH
+  }
+
+  public Kind kind() {
+    if (delay != null) {
+      return Kind.DELAY;
+    }
+    if (!branches.isEmpty()) {
+      return Kind.PARALLEL;
+    }
+    return forEach != null ? Kind.FOR_EACH : Kind.CALL;
   }
 
   /** Whether the step waits instead of calling a connector. */
   public boolean isDelay() {
     return delay != null;
+  }
+
+  /** When a parallel step is done. */
+  public enum Join {
+    /** When every branch succeeded; the first branch failing for good fails the step. */
+    ALL,
+    /** When one branch succeeded (the others are abandoned); fails when every branch failed. */
+    FIRST
   }
 
   /**

@@ -44,14 +44,19 @@ public record WorkflowDefinition(
   public Set<String> connectors() {
     Set<String> connectors = new LinkedHashSet<>();
     for (StepDefinition step : steps) {
-      if (step.call() != null) {
-        connectors.add(step.call().connector());
-      }
-      if (step.compensation() != null) {
-        connectors.add(step.compensation().call().connector());
-      }
+      addConnectors(step, connectors);
+      step.branches().forEach(branch -> addConnectors(branch, connectors));
     }
     return connectors;
+  }
+
+  private static void addConnectors(StepDefinition step, Set<String> connectors) {
+    if (step.call() != null) {
+      connectors.add(step.call().connector());
+    }
+    if (step.compensation() != null) {
+      connectors.add(step.compensation().call().connector());
+    }
   }
 
   /** The step with id {@code id}, or {@code null}. */

@@ -65,7 +65,26 @@ public final class WorkflowLoader {
   private static final Set<String> CALL_FIELDS =
       Set.of("connector", "connection", "operation", "input");
   private static final Set<String> STEP_FIELDS =
-      union(CALL_FIELDS, Set.of("id", "when", "delay", "timeout", "retry", "compensate"));
+      union(
+          CALL_FIELDS,
+          Set.of(
+              "id",
+              "when",
+              "delay",
+              "timeout",
+              "retry",
+              "compensate",
+              "parallel",
+              "forEach",
+              "concurrency"));
+  private static final Set<String> BRANCH_FIELDS =
+      union(CALL_FIELDS, Set.of("id", "timeout", "retry", "compensate"));
+  private static final Set<String> PARALLEL_FIELDS = Set.of("join", "branches");
+
+  /** Items of a forEach step in flight at once unless it says. */
+  public static final int DEFAULT_CONCURRENCY = 4;
+
+  static final int MAX_CONCURRENCY = 100;
   private static final Set<String> COMPENSATE_FIELDS =
       union(CALL_FIELDS, Set.of("timeout", "retry"));
   private static final Set<String> RETRY_FIELDS =
@@ -187,42 +206,202 @@ public final class WorkflowLoader {
         v.stepReferences(when, path + ".when", earlier, allIds);
       }
       Duration delay = v.duration(step, path, "delay", null);
-      StepDefinition.Call call = null;
-      if (delay != null) {
-        for (String field : List.of("connector", "connection", "operation", "input", "retry")) {
+      boolean parallel = step.has("parallel");
+      if (delay != null || parallel) {
+        for (String field :
+            List.of(
+                "connector",
+                "connection",
+                "operation",
+                "input",
+                "retry",
+                "compensate",
+                "forEach",
+                "concurrency")) {
           if (step.has(field)) {
-            v.add(path + "." + field, "a delay step calls no connector; remove " + field);
+            v.add(
+                path + "." + field,
+                parallel
+                    ? "a parallel step's branches call connectors; move "
+                        + field
+                        + " into its branches"
+                    : field.equals("compensate")
+                        ? "a delay step has nothing to undo"
+                        : "a delay step calls no connector; remove " + field);
           }
         }
-      } else {
-        call = v.call(step, path, earlier, allIds);
       }
-      Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
-      RetryPolicy retry = v.retry(step.get("retry"), path + ".retry", RetryPolicy.NONE);
-      StepDefinition.Compensation compensation = null;
-      JsonNode compensate = step.get("compensate");
-      if (compensate != null && !compensate.isNull()) {
-        String at = path + ".compensate";
-        if (!compensate.isObject()) {
-          v.add(at, "must be a mapping with connector, connection, operation and input");
-        } else if (delay != null) {
-          v.add(at, "a delay step has nothing to undo");
-        } else {
-          v.unknownFields(compensate, at, COMPENSATE_FIELDS);
-          StepDefinition.Call undo = v.call(compensate, at, throughThis, allIds);
-          compensation =
-              new StepDefinition.Compensation(
-                  undo,
-                  v.duration(compensate, at, "timeout", timeout),
-                  v.retry(
-                      compensate.get("retry"), at + ".retry", RetryPolicy.COMPENSATION_DEFAULT));
+      if (delay != null && parallel) {
+        v.add(path, "a step is either a delay or parallel branches, not both");
+        continue;
+      }
+      if (delay != null) {
+        Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
+        if (id != null) {
+          steps.add(
+              new StepDefinition(
+                  id,
+                  when,
+                  null,
+                  delay,
+                  timeout,
+                  RetryPolicy.NONE,
+                  null,
+                  List.of(),
+                  StepDefinition.Join.ALL,
+                  null,
+                  1));
         }
+        continue;
       }
-      if (id != null && (call != null || delay != null)) {
-        steps.add(new StepDefinition(id, when, call, delay, timeout, retry, compensation));
+      if (parallel) {
+        StepDefinition step1 =
+            parallel(id, when, step.get("parallel"), path + ".parallel", earlier, allIds, v);
+        if (step1 != null) {
+          steps.add(step1);
+        }
+        continue;
+      }
+      Template forEach = null;
+      int concurrency = 1;
+      if (step.has("forEach")) {
+        forEach = v.template(step.get("forEach"), path + ".forEach");
+        if (!(forEach instanceof Template.Whole)) {
+          v.add(path + ".forEach", "must be one ${...} expression giving a list");
+        }
+        v.stepReferences(forEach, path + ".forEach", earlier, allIds);
+        JsonNode bound = step.get("concurrency");
+        if (bound == null || bound.isNull()) {
+          concurrency = DEFAULT_CONCURRENCY;
+        } else if (!bound.isInt() || bound.asInt() < 1 || bound.asInt() > MAX_CONCURRENCY) {
+          v.add(path + ".concurrency", "must be a whole number from 1 to " + MAX_CONCURRENCY);
+        } else {
+          concurrency = bound.asInt();
+        }
+      } else if (step.has("concurrency")) {
+        v.add(path + ".concurrency", "only a forEach step has a concurrency");
+      }
+      StepDefinition call = callStep(id, when, step, path, earlier, throughThis, allIds, v);
+      if (call != null) {
+        steps.add(
+            new StepDefinition(
+                call.id(),
+                when,
+                call.call(),
+                null,
+                call.timeout(),
+                call.retry(),
+                call.compensation(),
+                List.of(),
+                StepDefinition.Join.ALL,
+                forEach,
+                concurrency));
       }
     }
     return steps;
+  }
+
+  /** A call with its timeout, retry policy and compensation: a call step or a branch. */
+  private StepDefinition callStep(
+      String id,
+      Template when,
+      JsonNode step,
+      String path,
+      List<String> earlier,
+      List<String> throughThis,
+      List<String> allIds,
+      Validation v) {
+    StepDefinition.Call call = v.call(step, path, earlier, allIds);
+    Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
+    RetryPolicy retry = v.retry(step.get("retry"), path + ".retry", RetryPolicy.NONE);
+    StepDefinition.Compensation compensation = null;
+    JsonNode compensate = step.get("compensate");
+    if (compensate != null && !compensate.isNull()) {
+      String at = path + ".compensate";
+      if (!compensate.isObject()) {
+        v.add(at, "must be a mapping with connector, connection, operation and input");
+      } else {
+        v.unknownFields(compensate, at, COMPENSATE_FIELDS);
+        StepDefinition.Call undo = v.call(compensate, at, throughThis, allIds);
+        compensation =
+            new StepDefinition.Compensation(
+                undo,
+                v.duration(compensate, at, "timeout", timeout),
+                v.retry(compensate.get("retry"), at + ".retry", RetryPolicy.COMPENSATION_DEFAULT));
+      }
+    }
+    return id == null ? null : StepDefinition.call(id, when, call, timeout, retry, compensation);
+  }
+
+  /** {@code parallel: {join, branches: [call steps]}}. */
+  private StepDefinition parallel(
+      String id,
+      Template when,
+      JsonNode node,
+      String path,
+      List<String> earlier,
+      List<String> allIds,
+      Validation v) {
+    if (node == null || !node.isObject()) {
+      v.add(path, "must be a mapping with branches and optionally join (all or first)");
+      return null;
+    }
+    v.unknownFields(node, path, PARALLEL_FIELDS);
+    StepDefinition.Join join = StepDefinition.Join.ALL;
+    String joinText = v.optionalText(node, path, "join");
+    if (joinText != null) {
+      try {
+        join = StepDefinition.Join.valueOf(joinText.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        v.add(path + ".join", "'" + joinText + "' must be all or first");
+      }
+    }
+    JsonNode branchNodes = node.get("branches");
+    if (branchNodes == null || !branchNodes.isArray() || branchNodes.size() < 2) {
+      v.add(path + ".branches", "must be a list of at least two branches");
+      return null;
+    }
+    List<StepDefinition> branches = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    // a branch's compensation may read its own step: steps.<step>.output.<branch>
+    List<String> throughThis = new ArrayList<>(earlier);
+    if (id != null) {
+      throughThis.add(id);
+    }
+    for (int b = 0; b < branchNodes.size(); b++) {
+      String at = path + ".branches[" + b + "]";
+      JsonNode branch = branchNodes.get(b);
+      if (!branch.isObject()) {
+        v.add(at, "must be a mapping with id, connector, connection, operation and input");
+        continue;
+      }
+      v.unknownFields(branch, at, BRANCH_FIELDS);
+      String branchId = v.requiredText(branch, at, "id");
+      if (branchId != null && !STEP_ID.matcher(branchId).matches()) {
+        v.add(at + ".id", "'" + branchId + "' must be an identifier matching " + STEP_ID.pattern());
+      } else if (branchId != null && !seen.add(branchId)) {
+        v.add(at + ".id", "duplicate branch id '" + branchId + "'");
+      }
+      StepDefinition parsed = callStep(branchId, null, branch, at, earlier, throughThis, allIds, v);
+      if (parsed != null) {
+        branches.add(parsed);
+      }
+    }
+    if (id == null || branches.size() != branchNodes.size()) {
+      return null;
+    }
+    return new StepDefinition(
+        id,
+        when,
+        null,
+        null,
+        DEFAULT_STEP_TIMEOUT,
+        RetryPolicy.NONE,
+        null,
+        branches,
+        join,
+        null,
+        1);
   }
 
   private ResponseMapping response(JsonNode node, List<String> stepIds, Validation v) {

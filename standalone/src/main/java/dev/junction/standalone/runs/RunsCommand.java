@@ -165,6 +165,10 @@ public final class RunsCommand {
       return;
     }
     out.println(title + ":");
+    printSteps(steps, "  ");
+  }
+
+  private void printSteps(JsonNode steps, String indent) {
     for (JsonNode step : steps) {
       String took = "";
       if (step.hasNonNull("startedAt") && step.hasNonNull("endedAt")) {
@@ -176,15 +180,17 @@ public final class RunsCommand {
                 + " ms";
       }
       out.printf(
-          "  %-20s %-10s attempt %-2d %8s  %s%n",
+          "%s%-20s %-10s attempt %-2d %8s  %s%n",
+          indent,
           step.path("stepId").asString(),
           step.path("status").asString(),
           step.path("attempt").asInt(),
           took,
           step.hasNonNull("error") ? step.path("error").asString() : "");
       for (JsonNode error : step.path("errors")) {
-        out.println("      " + error.asString());
+        out.println(indent + "    " + error.asString());
       }
+      printSteps(step.path("children"), indent + "  ");
     }
   }
 
