@@ -2,6 +2,7 @@ package dev.junction.standalone;
 
 import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
+import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
@@ -30,6 +31,7 @@ public final class JunctionCli {
           case "token" -> token(options);
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
           case "bench-echo" -> Benchmark.echo(options, OUT);
+          case "schemas" -> SchemasCommand.run(InfraPaths.home(), options, System.getenv(), OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
             OUT.println("Unknown command: " + command);
@@ -49,6 +51,8 @@ public final class JunctionCli {
           token [--scope "a b"]         print an access token for the sample client
           bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
                                         measure the raw Kafka round trip and the sample API
+          schemas check|register|release [--registry URL]
+                                        check and register the Avro schemas (docs/schemas.md)
         """);
     return status;
   }
