@@ -40,7 +40,7 @@ public final class CatalogLoader {
   private static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final Set<String> API_KEYS =
-      Set.of("name", "version", "title", "description", "basePath", "operations");
+      Set.of("name", "version", "title", "description", "basePath", "unknownFields", "operations");
   private static final Set<String> OPERATION_KEYS =
       Set.of(
           "id",
@@ -150,6 +150,7 @@ public final class CatalogLoader {
       String description = text(root, "description", false, null, null);
       String basePath =
           text(root, "basePath", true, BASE_PATH, "a path like /orders/v1, without a trailing /");
+      UnknownFields unknownFields = unknownFields(root);
       List<Operation> operations = new ArrayList<>();
       JsonNode ops = root.get("operations");
       if (ops == null || !ops.isArray() || ops.isEmpty()) {
@@ -159,7 +160,8 @@ public final class CatalogLoader {
         Set<String> routes = new HashSet<>();
         for (int i = 0; i < ops.size(); i++) {
           Operation operation =
-              operation(ops.get(i), "operations[" + i + "]", name, version, basePath);
+              operation(
+                  ops.get(i), "operations[" + i + "]", name, version, basePath, unknownFields);
           if (operation == null) {
             continue;
           }
@@ -178,7 +180,12 @@ public final class CatalogLoader {
     }
 
     private Operation operation(
-        JsonNode node, String at, String api, String version, String basePath) {
+        JsonNode node,
+        String at,
+        String api,
+        String version,
+        String basePath,
+        UnknownFields unknownFields) {
       if (!node.isObject()) {
         problems.add(at + ": must be a mapping");
         return null;
@@ -208,6 +215,7 @@ public final class CatalogLoader {
           summary,
           scopes,
           requestSchema,
+          unknownFields,
           workflow,
           timeout,
           onTimeout);
@@ -329,6 +337,19 @@ public final class CatalogLoader {
         problems.add(at + ".timeout: must be a duration like 5s or 500ms, got '" + value + "'");
         return null;
       }
+    }
+
+    private UnknownFields unknownFields(JsonNode root) {
+      String value = text(root, "unknownFields", false, null, null);
+      if (value == null) {
+        return UnknownFields.REFUSE;
+      }
+      return UnknownFields.fromYaml(value)
+          .orElseGet(
+              () -> {
+                problems.add("unknownFields: must be refuse or drop, got '" + value + "'");
+                return UnknownFields.REFUSE;
+              });
     }
 
     private OnTimeout onTimeout(JsonNode node, String at) {

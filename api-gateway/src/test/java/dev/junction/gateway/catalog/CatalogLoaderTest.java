@@ -90,6 +90,23 @@ class CatalogLoaderTest {
     assertThat(get.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(get.onTimeout()).isEqualTo(OnTimeout.ACCEPTED);
     assertThat(get.requestSchema()).isEmpty();
+    assertThat(create.unknownFields()).isEqualTo(UnknownFields.REFUSE);
+  }
+
+  @Test
+  void readsTheApisUnknownFieldsSetting() throws IOException {
+    ApiDefinition api =
+        loader.load(
+            dir,
+            write(
+                "orders-v1.yaml",
+                GOOD.replace("title: Orders", "title: Orders\nunknownFields: drop")));
+
+    assertThat(api.operations())
+        .extracting(Operation::unknownFields)
+        .containsOnly(UnknownFields.DROP);
+    assertThat(problems(GOOD.replace("title: Orders", "title: Orders\nunknownFields: ignore")))
+        .containsExactly("unknownFields: must be refuse or drop, got 'ignore'");
   }
 
   @Test
@@ -120,7 +137,7 @@ class CatalogLoaderTest {
 
     assertThat(problems(bad))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of basePath, description, name, operations, title, version)",
+            "colour: unknown key (expected one of basePath, description, name, operations, title, unknownFields, version)",
             "name: must be lowercase letters, digits and dashes, got 'Orders!'",
             "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
             "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",

@@ -6,12 +6,13 @@ import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.CatalogLoader;
-import dev.junction.gateway.catalog.JsonBodyValidator;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
+import dev.junction.gateway.schema.JsonAvroConverter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class CatalogRouteLocatorTest {
           URI.create("http://127.0.0.1:8081"),
           new ScopeCheckGatewayFilterFactory(problems),
           new BodyValidationGatewayFilterFactory(
-              new JsonBodyValidator(JsonMapper.shared()), problems, 1024),
+              new JsonAvroConverter(JsonMapper.shared()), problems, 1024),
           new WorkflowGatewayFilterFactory(
               new RequestReplyClient(
                   request -> CompletableFuture.completedFuture(null),
@@ -80,6 +81,7 @@ class CatalogRouteLocatorTest {
                           null,
                           List.of(),
                           Optional.empty(),
+                          UnknownFields.REFUSE,
                           "get-order",
                           Duration.ofSeconds(5),
                           OnTimeout.ACCEPTED)),

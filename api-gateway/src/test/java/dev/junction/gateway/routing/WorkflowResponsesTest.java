@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.ReplyResult;
 import dev.junction.wire.Problem;
@@ -35,6 +36,7 @@ class WorkflowResponsesTest {
         "Place an order",
         List.of("orders:write"),
         Optional.empty(),
+        UnknownFields.REFUSE,
         "create-order",
         Duration.ofSeconds(5),
         onTimeout);
