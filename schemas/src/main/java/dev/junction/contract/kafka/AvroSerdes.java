@@ -19,6 +19,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * registry's {@code /apis/ccompat/v7} API serves), so Confluent Schema Registry or Karapace can
  * replace Apicurio. The serializer registers the record's own schema under the topic's subject
  * ({@code <topic>-value}) if it is not there yet; it never serializes with the "latest" schema.
+ *
+ * <p>The SerDe caches every schema it has resolved (by content when writing, by id when reading),
+ * so while the registry is down traffic with known schemas goes on and only a schema never seen
+ * before fails ({@code RegistryOutageIT}). Fault-tolerant refresh is on as well, so that a cache
+ * entry whose periodic refresh fails keeps serving instead of failing the record.
  */
 public final class AvroSerdes {
 
@@ -32,6 +37,7 @@ public final class AvroSerdes {
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "FIND_OR_CREATE_VERSION");
+    config.put(SerdeConfig.FAULT_TOLERANT_REFRESH, true);
     return config;
   }
 
@@ -42,6 +48,7 @@ public final class AvroSerdes {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
     config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+    config.put(SerdeConfig.FAULT_TOLERANT_REFRESH, true);
     return config;
   }
 
