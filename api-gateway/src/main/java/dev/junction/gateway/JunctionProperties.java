@@ -3,6 +3,7 @@ package dev.junction.gateway;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,7 +26,10 @@ public record JunctionProperties(
 
   /**
    * @param url Apicurio Registry v3 API URL, e.g. {@code http://127.0.0.1:8180/apis/registry/v3}
+   * @param startupTimeout how long start-up waits for the registry before failing; {@code 0} waits
+   *     for ever (the gateway is not ready meanwhile, and says so in its log)
    */
   public record Registry(
-      @DefaultValue("http://127.0.0.1:8180/apis/registry/v3") @NotBlank String url) {}
+      @DefaultValue("http://127.0.0.1:8180/apis/registry/v3") @NotBlank String url,
+      @DefaultValue("0s") Duration startupTimeout) {}
 }

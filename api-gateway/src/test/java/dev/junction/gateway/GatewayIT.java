@@ -521,6 +521,24 @@ class GatewayIT {
   }
 
   @Test
+  void registersItsCommandSchemaWithBackwardCompatibilityAtStart() throws Exception {
+    String subject = registry.ccompatUrl() + "/subjects/" + COMMANDS + "-value";
+    HttpResponse<String> config =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(registry.ccompatUrl() + "/config/" + COMMANDS + "-value"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> versions =
+        http.send(
+            HttpRequest.newBuilder(URI.create(subject + "/versions")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(json(config).get("compatibilityLevel").asString()).isEqualTo("BACKWARD");
+    assertThat(versions.body()).isEqualTo("[1]");
+  }
+
+  @Test
   void reportsReadyOnceTheReplyConsumerIsPositioned() throws Exception {
     HttpResponse<String> readiness = get("/actuator/health/readiness", null);
 

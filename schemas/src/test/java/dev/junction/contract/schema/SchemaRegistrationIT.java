@@ -8,15 +8,20 @@ import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.schema.SchemaRegistration.Action;
 import dev.junction.contract.schema.SchemaRegistration.Change;
 import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.FreePorts;
 import dev.junction.wire.WorkflowRequested;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +144,58 @@ class SchemaRegistrationIT {
 
     assertThat(registry.schemaById(id)).isEqualTo(registered);
     assertThat(registry.versions(commands.name())).hasSize(1);
+  }
+
+  @Test
+  void startUpWaitsForARegistryThatIsNotThereYet() throws Exception {
+    ApicurioRegistry.Settings late =
+        ApicurioRegistry.Settings.forTest("schema-registration-it-late");
+    RegistryClient lateClient =
+        new RegistryClient(
+            "http://127.0.0.1:" + late.port() + "/apis/registry/v3",
+            null,
+            HttpClient.newHttpClient());
+    List<Subject> subjects = apiSchema("it.late", V1_FIELDS);
+    CompletableFuture<List<Change>> started =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return RegistryStartup.awaitAndRegister(
+                    lateClient,
+                    CompatibilitySettings.backward(),
+                    subjects,
+                    Duration.ZERO,
+                    Clock.systemUTC());
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+
+    assertThat(started).isNotDone();
+    try (ApicurioRegistry registryStartedLate = ApicurioRegistry.start(late)) {
+      assertThat(started.get(30, TimeUnit.SECONDS))
+          .extracting(Change::action)
+          .containsExactly(Action.NEW_SUBJECT);
+      assertThat(lateClient.versions("it.late.Order")).hasSize(1);
+    }
+  }
+
+  @Test
+  void startUpGivesUpAfterItsTimeoutNamingTheRegistry() {
+    RegistryClient nowhere =
+        new RegistryClient(
+            "http://127.0.0.1:" + FreePorts.next(), null, HttpClient.newHttpClient());
+
+    assertThatThrownBy(
+            () ->
+                RegistryStartup.awaitAndRegister(
+                    nowhere,
+                    CompatibilitySettings.backward(),
+                    PlatformSubjects.onTopics(),
+                    Duration.ofSeconds(1),
+                    Clock.systemUTC()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("cannot reach the schema registry at " + nowhere.url());
   }
 
   private static WorkflowRequested request() {
