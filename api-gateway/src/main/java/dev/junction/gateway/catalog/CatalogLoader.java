@@ -199,7 +199,7 @@ public final class CatalogLoader {
       String summary = text(node, at, "summary", false, null, null);
       List<String> scopes = scopes(node, at);
       Optional<Schema> requestSchema = schema(node, at, "request");
-      schema(node, at, "response");
+      Optional<Schema> responseSchema = schema(node, at, "response");
       String workflow = backend(node, at);
       Duration timeout = timeout(node, at);
       OnTimeout onTimeout = onTimeout(node, at);
@@ -215,6 +215,7 @@ public final class CatalogLoader {
           summary,
           scopes,
           requestSchema,
+          responseSchema,
           unknownFields,
           workflow,
           timeout,

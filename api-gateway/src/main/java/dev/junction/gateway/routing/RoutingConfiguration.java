@@ -60,11 +60,12 @@ public class RoutingConfiguration {
       RequestReplyClient client,
       ProblemWriter problems,
       JsonMapper json,
+      JsonAvroConverter converter,
       GatewayProperties gateway,
       Clock clock) {
     return new WorkflowGatewayFilterFactory(
         client,
-        new WorkflowResponses(problems, json),
+        new WorkflowResponses(problems, json, converter),
         problems,
         gateway.replyTopic(),
         gateway.instanceIndex(),

@@ -53,7 +53,8 @@ class CatalogRouteLocatorTest {
                   new PendingReplies(1),
                   Clock.systemUTC(),
                   new SimpleMeterRegistry()),
-              new WorkflowResponses(problems, JsonMapper.shared()),
+              new WorkflowResponses(
+                  problems, JsonMapper.shared(), new JsonAvroConverter(JsonMapper.shared())),
               problems,
               "gateway.replies",
               0,
@@ -80,6 +81,7 @@ class CatalogRouteLocatorTest {
                           "/orders/v1/orders/{orderId}",
                           null,
                           List.of(),
+                          Optional.empty(),
                           Optional.empty(),
                           UnknownFields.REFUSE,
                           "get-order",
