@@ -12,34 +12,65 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * At start the gateway registers the schema of the commands it writes ({@code WorkflowRequested}
  * under {@code <command topic>-value}, BACKWARD), waiting for the registry with a log line per
- * attempt instead of failing. It runs as an {@link ApplicationRunner}: the gateway is not ready for
- * traffic until it is done.
+ * attempt instead of failing and being restarted in a loop.
  */
 @Configuration(proxyBeanMethods = false)
 public class SchemaConfiguration {
 
+  /**
+   * Before the command producer and the reply consumer ({@code DEFAULT_PHASE - 4096}), which write
+   * and read with the schema, and before the web server: no traffic until the registry answered.
+   */
+  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
   @Bean
-  ApplicationRunner registerOwnedSchemas(
+  SmartLifecycle registerOwnedSchemas(
       JunctionProperties junction, GatewayProperties gateway, Clock clock) {
-    return arguments -> {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      RegistryStartup.awaitAndRegister(
-          new RegistryClient(junction.registry().url(), null, http),
-          CompatibilitySettings.backward(),
-          List.of(
-              new Subject(
-                  PlatformSubjects.valueSubject(gateway.commandTopic()),
-                  WorkflowRequested.getClassSchema(),
-                  WorkflowRequested.class.getName())),
-          junction.registry().startupTimeout(),
-          clock);
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+          RegistryStartup.awaitAndRegister(
+              new RegistryClient(junction.registry().url(), null, http),
+              CompatibilitySettings.backward(),
+              List.of(
+                  new Subject(
+                      PlatformSubjects.valueSubject(gateway.commandTopic()),
+                      WorkflowRequested.getClassSchema(),
+                      WorkflowRequested.class.getName())),
+              junction.registry().startupTimeout(),
+              clock);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+        }
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return PHASE;
+      }
     };
   }
 }
