@@ -3,6 +3,7 @@ package dev.junction.standalone.schemas;
 import dev.junction.contract.schema.ClientCredentials;
 import dev.junction.contract.schema.JunctionSchemas;
 import dev.junction.contract.schema.RegistryClient;
+import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.contract.schema.RegistryException;
 import dev.junction.contract.schema.ReleasedSchemas;
 import dev.junction.contract.schema.SchemaException;
@@ -10,7 +11,6 @@ import dev.junction.contract.schema.SchemaRegistration;
 import dev.junction.contract.schema.Subject;
 import dev.junction.standalone.JunctionCli;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,30 +84,11 @@ public final class SchemasCommand {
         JunctionCli.option(
             options, "--registry", env.getOrDefault("JUNCTION_REGISTRY_URL", DEFAULT_REGISTRY));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    return new SchemaRegistration(
-        new RegistryClient(url, credentials(env, http), http), schemas.settings());
-  }
-
-  /** OAuth2 client credentials from the environment, or none for an open registry. */
-  static ClientCredentials credentials(Map<String, String> env, HttpClient http) {
-    String tokenUrl = env.get("JUNCTION_REGISTRY_TOKEN_URL");
-    if (tokenUrl == null || tokenUrl.isBlank()) {
-      return null;
-    }
-    String clientId = env.get("JUNCTION_REGISTRY_CLIENT_ID");
-    String secret = env.get("JUNCTION_REGISTRY_CLIENT_SECRET");
-    if (clientId == null || secret == null) {
-      throw new IllegalArgumentException(
-          "JUNCTION_REGISTRY_TOKEN_URL is set: set JUNCTION_REGISTRY_CLIENT_ID and"
-              + " JUNCTION_REGISTRY_CLIENT_SECRET too");
-    }
-    return new ClientCredentials(
-        URI.create(tokenUrl),
-        clientId,
-        secret,
-        env.get("JUNCTION_REGISTRY_SCOPE"),
-        http,
-        Clock.systemUTC());
+    ClientCredentials credentials =
+        RegistryCredentials.fromEnvironment(env)
+            .map(c -> c.client(http, Clock.systemUTC()))
+            .orElse(null);
+    return new SchemaRegistration(new RegistryClient(url, credentials, http), schemas.settings());
   }
 
   private static int report(List<SchemaRegistration.Change> changes, PrintStream out) {

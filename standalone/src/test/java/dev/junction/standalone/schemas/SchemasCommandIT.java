@@ -1,15 +1,21 @@
 package dev.junction.standalone.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.microsoft.kiota.ApiException;
+import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.schema.ClientCredentials;
 import dev.junction.contract.schema.CompatibilityMode;
 import dev.junction.contract.schema.RegistryClient;
+import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.infra.ChildProcess;
 import dev.junction.infra.FreePorts;
 import dev.junction.infra.InfraPaths;
 import dev.junction.infra.Readiness;
 import dev.junction.standalone.issuer.DevIssuer;
+import dev.junction.wire.WorkflowRequested;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,8 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +113,49 @@ class SchemasCommandIT {
         "JUNCTION_REGISTRY_TOKEN_URL", tokenUrl,
         "JUNCTION_REGISTRY_CLIENT_ID", CLIENT_ID,
         "JUNCTION_REGISTRY_CLIENT_SECRET", CLIENT_SECRET);
+  }
+
+  @Test
+  void theSerdeWritesWithTokensFromTheSameCredentials() {
+    RegistryCredentials credentials =
+        RegistryCredentials.fromEnvironment(credentials()).orElseThrow();
+    Map<String, Object> config = AvroSerdes.serializerConfig(registryUrl);
+    config.putAll(credentials.serdeConfig());
+    AvroKafkaSerializer<WorkflowRequested> serializer = new AvroKafkaSerializer<>();
+    serializer.configure(config, false);
+    AvroKafkaSerializer<WorkflowRequested> anonymous = new AvroKafkaSerializer<>();
+    anonymous.configure(AvroSerdes.serializerConfig(registryUrl), false);
+    WorkflowRequested request = request();
+
+    byte[] bytes = serializer.serialize("schemas-command-it.commands", request);
+
+    assertThat(bytes[0]).as("Confluent magic byte").isZero();
+    assertThatThrownBy(() -> anonymous.serialize("schemas-command-it.other", request))
+        .satisfies(
+            e ->
+                assertThat(
+                        Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+                            .filter(ApiException.class::isInstance)
+                            .map(t -> ((ApiException) t).getResponseStatusCode()))
+                    .as("the registry's answer without a token")
+                    .contains(401));
+  }
+
+  private static WorkflowRequested request() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return WorkflowRequested.newBuilder()
+        .setRunId("run-1")
+        .setWorkflow("create-order")
+        .setApi("orders")
+        .setApiVersion("v1")
+        .setOperation("createOrder")
+        .setMethod("POST")
+        .setPath("/orders/v1/orders")
+        .setReplyTopic("gateway.replies")
+        .setReplyPartition(0)
+        .setRequestedAt(now)
+        .setDeadline(now.plusSeconds(5))
+        .build();
   }
 
   private record Run(int status, String output) {}
