@@ -1,5 +1,6 @@
 package dev.junction.gateway.catalog;
 
+import dev.junction.contract.schema.ApiSchemas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,6 +278,17 @@ public final class CatalogLoader {
       Path path = dir.resolve(file).normalize();
       if (!path.startsWith(dir)) {
         problems.add(where + ".schema: '" + file + "' is outside the catalog folder");
+        return Optional.empty();
+      }
+      if (!path.startsWith(dir.resolve(ApiSchemas.FOLDER))) {
+        // bin/junction schemas register and the build's compatibility check look there only
+        problems.add(
+            where
+                + ".schema: '"
+                + file
+                + "' must be under "
+                + ApiSchemas.FOLDER
+                + "/ (schemas/<api>/<version>/<Record>.avsc), where schemas are registered from");
         return Optional.empty();
       }
       if (!Files.isRegularFile(path)) {

@@ -174,6 +174,11 @@ class CatalogLoaderTest {
     assertThat(problems(GOOD.replace("schemas/CreateOrderRequest.avsc", "../secret.avsc")))
         .containsExactly(
             "operations[0].request.schema: '../secret.avsc' is outside the catalog folder");
+    Files.writeString(dir.resolve("Loose.avsc"), SCHEMA);
+    assertThat(problems(GOOD.replace("schemas/CreateOrderRequest.avsc", "Loose.avsc")))
+        .containsExactly(
+            "operations[0].request.schema: 'Loose.avsc' must be under schemas/"
+                + " (schemas/<api>/<version>/<Record>.avsc), where schemas are registered from");
     Files.writeString(dir.resolve("schemas/Plain.avsc"), "\"string\"");
     assertThat(problems(GOOD.replace("CreateOrderRequest.avsc", "Plain.avsc")))
         .containsExactly(
