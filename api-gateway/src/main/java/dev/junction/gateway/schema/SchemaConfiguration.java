@@ -41,7 +41,10 @@ public class SchemaConfiguration {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
           RegistryStartup.awaitAndRegister(
-              new RegistryClient(junction.registry().url(), null, http),
+              new RegistryClient(
+                  junction.registry().url(),
+                  junction.registry().credentials().map(c -> c.client(http, clock)).orElse(null),
+                  http),
               CompatibilitySettings.backward(),
               List.of(
                   new Subject(

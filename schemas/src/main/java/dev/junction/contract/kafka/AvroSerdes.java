@@ -1,5 +1,6 @@
 package dev.junction.contract.kafka;
 
+import dev.junction.contract.schema.RegistryCredentials;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
@@ -54,19 +55,49 @@ public final class AvroSerdes {
 
   /** A configured value serializer for generated record type {@code T}. */
   public static <T extends SpecificRecord> Serializer<T> serializer(String registryUrl) {
+    return serializer(registryUrl, null);
+  }
+
+  /**
+   * A configured value serializer for generated record type {@code T}, for a registry that requires
+   * OAuth2 bearer tokens.
+   *
+   * @param credentials the client credentials, or {@code null} for an open registry
+   */
+  public static <T extends SpecificRecord> Serializer<T> serializer(
+      String registryUrl, RegistryCredentials credentials) {
     AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-    serializer.configure(serializerConfig(registryUrl), false);
+    serializer.configure(withCredentials(serializerConfig(registryUrl), credentials), false);
     return serializer;
   }
 
   /** A configured value deserializer for generated record type {@code T}. */
   public static <T extends SpecificRecord> Deserializer<T> deserializer(
       Class<T> type, String registryUrl) {
+    return deserializer(type, registryUrl, null);
+  }
+
+  /**
+   * A configured value deserializer for generated record type {@code T}, for a registry that
+   * requires OAuth2 bearer tokens.
+   *
+   * @param credentials the client credentials, or {@code null} for an open registry
+   */
+  public static <T extends SpecificRecord> Deserializer<T> deserializer(
+      Class<T> type, String registryUrl, RegistryCredentials credentials) {
     AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
-    Map<String, Object> config = deserializerConfig(registryUrl);
+    Map<String, Object> config = withCredentials(deserializerConfig(registryUrl), credentials);
     config.put(SerdeConfig.DESERIALIZER_SPECIFIC_VALUE_RETURN_CLASS, type.getName());
     deserializer.configure(config, false);
     return deserializer;
+  }
+
+  private static Map<String, Object> withCredentials(
+      Map<String, Object> config, RegistryCredentials credentials) {
+    if (credentials != null) {
+      config.putAll(credentials.serdeConfig());
+    }
+    return config;
   }
 
   /** A value serde for generated record type {@code T}, e.g. for Kafka Streams. */

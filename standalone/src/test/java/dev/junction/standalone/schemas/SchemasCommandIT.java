@@ -15,7 +15,6 @@ import dev.junction.infra.InfraPaths;
 import dev.junction.infra.Readiness;
 import dev.junction.standalone.issuer.DevIssuer;
 import dev.junction.wire.WorkflowRequested;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -30,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,17 +120,16 @@ class SchemasCommandIT {
   void theSerdeWritesWithTokensFromTheSameCredentials() {
     RegistryCredentials credentials =
         RegistryCredentials.fromEnvironment(credentials()).orElseThrow();
-    Map<String, Object> config = AvroSerdes.serializerConfig(registryUrl);
-    config.putAll(credentials.serdeConfig());
-    AvroKafkaSerializer<WorkflowRequested> serializer = new AvroKafkaSerializer<>();
-    serializer.configure(config, false);
-    AvroKafkaSerializer<WorkflowRequested> anonymous = new AvroKafkaSerializer<>();
-    anonymous.configure(AvroSerdes.serializerConfig(registryUrl), false);
+    Serializer<WorkflowRequested> serializer = AvroSerdes.serializer(registryUrl, credentials);
+    Deserializer<WorkflowRequested> deserializer =
+        AvroSerdes.deserializer(WorkflowRequested.class, registryUrl, credentials);
+    Serializer<WorkflowRequested> anonymous = AvroSerdes.serializer(registryUrl);
     WorkflowRequested request = request();
 
     byte[] bytes = serializer.serialize("schemas-command-it.commands", request);
 
     assertThat(bytes[0]).as("Confluent magic byte").isZero();
+    assertThat(deserializer.deserialize("schemas-command-it.commands", bytes)).isEqualTo(request);
     assertThatThrownBy(() -> anonymous.serialize("schemas-command-it.other", request))
         .satisfies(
             e ->
