@@ -1,6 +1,7 @@
 package dev.junction.contract.schema;
 
 import dev.junction.contract.schema.CompatibilityMode.Direction;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -34,18 +35,67 @@ public record SchemaIncompatibility(
         SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
             .getResult()
             .getIncompatibilities();
-    return found.stream()
-        .map(
-            i ->
-                new SchemaIncompatibility(
-                    mode,
-                    direction,
-                    version,
-                    FieldPaths.fieldAt(reader, i.getLocation()),
-                    i.getLocation(),
-                    i.getType().name(),
-                    i.getMessage()))
-        .toList();
+    List<SchemaIncompatibility> result = new ArrayList<>();
+    for (Incompatibility i : found) {
+      String field = FieldPaths.fieldAt(reader, i.getLocation());
+      List<SchemaIncompatibility> inner = insideUnionBranch(mode, i, version, direction);
+      if (inner.isEmpty()) {
+        result.add(
+            new SchemaIncompatibility(
+                mode,
+                direction,
+                version,
+                field,
+                i.getLocation(),
+                i.getType().name(),
+                i.getMessage()));
+      } else {
+        for (SchemaIncompatibility nested : inner) {
+          result.add(
+              new SchemaIncompatibility(
+                  mode,
+                  direction,
+                  version,
+                  nested.field().equals(ROOT) ? field : field + "." + nested.field(),
+                  i.getLocation() + nested.location(),
+                  nested.rule(),
+                  nested.detail()));
+        }
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  private static final String ROOT = "(record)";
+
+  /**
+   * Avro reports a changed record inside an optional field ({@code ["null", Record]}) as a missing
+   * union branch; comparing the two versions of that record names the field that really changed.
+   */
+  private static List<SchemaIncompatibility> insideUnionBranch(
+      CompatibilityMode mode, Incompatibility i, int version, Direction direction) {
+    if (i.getType() != SchemaCompatibility.SchemaIncompatibilityType.MISSING_UNION_BRANCH
+        || i.getReaderFragment().getType() != Schema.Type.UNION
+        || i.getWriterFragment().getType() != Schema.Type.UNION) {
+      return List.of();
+    }
+    String location = i.getLocation();
+    Schema writerBranch;
+    try {
+      int index = Integer.parseInt(location.substring(location.lastIndexOf('/') + 1));
+      writerBranch = i.getWriterFragment().getTypes().get(index);
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      return List.of();
+    }
+    if (writerBranch.getType() != Schema.Type.RECORD) {
+      return List.of();
+    }
+    return i.getReaderFragment().getTypes().stream()
+        .filter(b -> b.getType() == Schema.Type.RECORD)
+        .filter(b -> b.getFullName().equals(writerBranch.getFullName()))
+        .findFirst()
+        .map(readerBranch -> of(mode, readerBranch, writerBranch, version, direction))
+        .orElse(List.of());
   }
 
   /** One line naming the field, the rule and why it matters. */

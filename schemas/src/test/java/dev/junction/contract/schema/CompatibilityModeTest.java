@@ -84,6 +84,28 @@ class CompatibilityModeTest {
   }
 
   @Test
+  void namesFieldsInsideArraysAndOptionalRecords() {
+    Schema v1 =
+        record(
+            "{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\","
+                + "\"name\":\"Line\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"}]}}},"
+                + "{\"name\":\"gift\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"Gift\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"string\"}]}],\"default\":null}");
+    Schema v2 =
+        record(
+            "{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\","
+                + "\"name\":\"Line\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},"
+                + "{\"name\":\"unit\",\"type\":\"string\"}]}}},"
+                + "{\"name\":\"gift\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"Gift\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"string\"},"
+                + "{\"name\":\"wrap\",\"type\":\"boolean\"}]}],\"default\":null}");
+
+    assertThat(CompatibilityMode.BACKWARD.check(v2, List.of(v1)))
+        .extracting(SchemaIncompatibility::field)
+        .containsExactlyInAnyOrder("lines[].unit", "gift.wrap");
+  }
+
+  @Test
   void transitiveModesCompareWithEveryEarlierVersion() {
     Schema v2 = record("{\"name\":\"sku\",\"type\":\"string\"}");
     Schema v3 =
