@@ -160,7 +160,13 @@ public final class RegistryClient {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new RegistryException("cannot reach the schema registry at " + baseUrl + ": " + e, e);
+      String reason =
+          e.getMessage() == null
+              ? e.getClass().getSimpleName()
+              : e.getClass().getSimpleName() + ": " + e.getMessage();
+      throw new RegistryException(
+          "cannot reach the schema registry at " + baseUrl + " (" + reason + "); is it running?",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while calling the schema registry", e);
