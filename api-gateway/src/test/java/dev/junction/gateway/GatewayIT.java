@@ -90,6 +90,8 @@ class GatewayIT {
   private static String baseUrl;
   private static FakeOrchestrator orchestrator;
   private static final AtomicReference<String> runsAuthorization = new AtomicReference<>();
+  private static final AtomicReference<String> runsPrincipal = new AtomicReference<>();
+  private static final AtomicReference<String> runsRequest = new AtomicReference<>();
   private static final HttpClient http = HttpClient.newHttpClient();
 
   /** A copy of the sample catalog plus the notes API, which the evolution test changes. */
@@ -202,9 +204,19 @@ class GatewayIT {
           exchange.close();
         });
     issuer.createContext(
-        "/runs/",
+        "/runs",
         exchange -> {
           runsAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+          runsPrincipal.set(exchange.getRequestHeaders().getFirst("X-Junction-Principal"));
+          runsRequest.set(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+          if (exchange.getRequestURI().getPath().equals("/runs")) {
+            byte[] page = "{\"runs\":[],\"next\":null}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+            return;
+          }
           String id = exchange.getRequestURI().getPath().substring("/runs/".length());
           byte[] body =
               ("{\"runId\":\"" + id + "\",\"status\":\"COMPLETED\"}")
@@ -536,6 +548,24 @@ class GatewayIT {
 
     assertThat(json(config).get("compatibilityLevel").asString()).isEqualTo("BACKWARD");
     assertThat(versions.body()).isEqualTo("[1]");
+  }
+
+  @Test
+  void runHistoryAndControlNeedTheOperatorScope() throws Exception {
+    assertProblem(get("/runs?status=FAILED", validToken("runs:read")), 403, "forbidden");
+    assertProblem(post("/runs/r-7/cancel", validToken("orders:write"), "{}"), 403, "forbidden");
+
+    HttpResponse<String> list = get("/runs?status=FAILED", validToken("runs:admin"));
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(runsRequest.get()).isEqualTo("GET /runs?status=FAILED");
+    assertThat(runsPrincipal.get()).isEqualTo("alice");
+    assertThat(runsAuthorization.get()).isNull();
+
+    HttpResponse<String> cancel =
+        post("/runs/r-7/cancel", validToken("runs:admin"), "{\"reason\":\"test\"}");
+    assertThat(cancel.statusCode()).isEqualTo(200);
+    assertThat(runsRequest.get()).isEqualTo("POST /runs/r-7/cancel");
+    assertThat(runsPrincipal.get()).isEqualTo("alice");
   }
 
   @Test

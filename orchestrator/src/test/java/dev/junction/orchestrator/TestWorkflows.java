@@ -18,6 +18,53 @@ public final class TestWorkflows {
 
   private TestWorkflows() {}
 
+  /** A saga: retries, a timeout, a condition, a delay, compensations, a deadline. */
+  public static final String TRIP =
+      """
+      name: book-trip
+      version: "1"
+      timeout: 60s
+      steps:
+        - id: flight
+          connector: http-connector
+          connection: airline
+          operation: request
+          input: {method: POST, path: /bookings, body: {to: "${request.body.to}"}}
+          timeout: 5s
+          retry: {maxAttempts: 3, initialInterval: 1s, multiplier: 2, maxInterval: 10s, jitter: 0}
+          compensate:
+            connector: http-connector
+            connection: airline
+            operation: request
+            input: {method: DELETE, path: "/bookings/${steps.flight.output.body.id}"}
+            retry: {maxAttempts: 2, initialInterval: 1s, jitter: 0}
+        - id: hotel
+          when: ${request.body.nights > 0}
+          connector: http-connector
+          connection: hotels
+          operation: request
+          input: {method: POST, path: /stays}
+          compensate:
+            connector: http-connector
+            connection: hotels
+            operation: request
+            input: {method: DELETE, path: "/stays/${steps.hotel.output.body.id}"}
+            retry: {maxAttempts: 2, initialInterval: 1s, jitter: 0}
+        - id: pause
+          delay: 2s
+        - id: payment
+          connector: http-connector
+          connection: payments
+          operation: request
+          input: {method: POST, path: /charges}
+      response:
+        status: 201
+        body: {flight: "${steps.flight.output.body.id}"}
+      failure:
+        status: 502
+        title: The trip could not be booked
+      """;
+
   public static WorkflowLoader loader() {
     return new WorkflowLoader(new ExpressionCompiler(1000));
   }

@@ -47,6 +47,7 @@ public final class CloudEventHeaders {
     public static final String INVOKE_CONNECTOR = "dev.junction.connector.invoke";
     public static final String CONNECTOR_REPLY = "dev.junction.connector.reply";
     public static final String RUN_STATUS_CHANGED = "dev.junction.run.status-changed";
+    public static final String RUN_CONTROL = "dev.junction.run.control";
 
     private Types() {}
   }

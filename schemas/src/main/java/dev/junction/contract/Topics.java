@@ -17,6 +17,18 @@ public final class Topics {
    */
   public static final String GATEWAY_REPLIES = "gateway.replies";
 
+  /**
+   * Control commands about existing runs ({@code RunControl}, e.g. cancel), keyed by run id and
+   * co-partitioned with {@link #ORCHESTRATOR_COMMANDS}.
+   */
+  public static final String ORCHESTRATOR_CONTROL = "orchestrator.control";
+
+  /**
+   * Every workflow definition version the orchestrators loaded ({@code WorkflowDefinitionVersion}),
+   * compacted, keyed by {@code name@version}.
+   */
+  public static final String ORCHESTRATOR_DEFINITIONS = "orchestrator.definitions";
+
   /** Run lifecycle events ({@code RunStatusChanged}), keyed by run id. */
   public static final String RUN_EVENTS = "orchestrator.runs.events";
 

@@ -2,6 +2,8 @@ package dev.junction.standalone;
 
 import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
+import dev.junction.standalone.bench.RunHistoryBenchmark;
+import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
@@ -31,6 +33,8 @@ public final class JunctionCli {
           case "token" -> token(options);
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
           case "bench-echo" -> Benchmark.echo(options, OUT);
+          case "runs" -> RunsCommand.run(options, OUT);
+          case "bench-history" -> RunHistoryBenchmark.run(InfraPaths.home(), options, OUT);
           case "schemas" -> SchemasCommand.run(InfraPaths.home(), options, System.getenv(), OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
@@ -51,6 +55,8 @@ public final class JunctionCli {
           token [--scope "a b"]         print an access token for the sample client
           bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
                                         measure the raw Kafka round trip and the sample API
+          runs list|show|cancel|resubmit  the run history (bin/junction runs help)
+          bench-history [--runs N]      time the run history API with N runs (100000) kept
           schemas check|register|release [--registry URL]
                                         check and register the Avro schemas (docs/schemas.md)
         """);

@@ -239,10 +239,15 @@ class CompositeApiIT {
     }
   }
 
+  /**
+   * Polls the run until it ended. Right after a 202 the orchestrator may not have picked the
+   * command up yet (404 for a moment, on a loaded machine), so failed polls are retried.
+   */
   private static JsonNode awaitRunEnded(int gateway, String runId) {
     return await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
         .until(
             () -> getRun(gateway, runId), run -> !run.path("status").asString().equals("RUNNING"));
   }

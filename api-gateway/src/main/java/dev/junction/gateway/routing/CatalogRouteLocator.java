@@ -29,6 +29,9 @@ import reactor.core.publisher.Flux;
  *
  * <ul>
  *   <li>{@code GET /runs/{id}}: proxied to the orchestrator.
+ *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
+ *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
+ *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
  *   <li>one route per operation (method and path): scope check, body validation, workflow call.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -46,6 +49,12 @@ public final class CatalogRouteLocator implements RouteLocator {
   private static final URI NO_UPSTREAM = URI.create("no://op");
 
   private static final String RUNS_PATH = "/runs/{id}";
+
+  /** Scope of the run history and control routes. */
+  public static final String RUNS_ADMIN_SCOPE = "runs:admin";
+
+  /** Header carrying the caller's token subject to the orchestrator (whose API is internal). */
+  public static final String PRINCIPAL_HEADER = "X-Junction-Principal";
 
   private final ApiCatalogService catalog;
   private final URI orchestratorUrl;
@@ -96,6 +105,41 @@ public final class CatalogRouteLocator implements RouteLocator {
                                     .build()))))
             .metadata(API, "runs")
             .metadata(OPERATION, "getRun")
+            .build());
+    routes.add(
+        Route.async()
+            .id("junction-runs-admin")
+            .order(order++)
+            .uri(orchestratorUrl)
+            .predicate(
+                matches(Set.of(HttpMethod.GET), parse("/runs"))
+                    .or(matches(Set.of(HttpMethod.POST), parse("/runs/{id}/cancel")))
+                    .or(matches(Set.of(HttpMethod.POST), parse("/runs/{id}/resubmit"))))
+            .filters(
+                ordered(
+                    List.of(
+                        scopeCheck.apply(
+                            new ScopeCheckGatewayFilterFactory.Config(List.of(RUNS_ADMIN_SCOPE))),
+                        (exchange, chain) ->
+                            exchange
+                                .getPrincipal()
+                                .map(principal -> principal.getName())
+                                .defaultIfEmpty("")
+                                .flatMap(
+                                    subject ->
+                                        chain.filter(
+                                            exchange
+                                                .mutate()
+                                                .request(
+                                                    r ->
+                                                        r.headers(
+                                                            h -> {
+                                                              h.remove(HttpHeaders.AUTHORIZATION);
+                                                              h.set(PRINCIPAL_HEADER, subject);
+                                                            }))
+                                                .build())))))
+            .metadata(API, "runs")
+            .metadata(OPERATION, "runsAdmin")
             .build());
     Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
     Map<String, String> apiByPath = new LinkedHashMap<>();

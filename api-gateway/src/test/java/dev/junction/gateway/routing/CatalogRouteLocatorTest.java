@@ -97,6 +97,7 @@ class CatalogRouteLocatorTest {
         .extracting(Route::getId)
         .containsExactly(
             "junction-runs",
+            "junction-runs-admin",
             "orders-v1-createOrder",
             "orders-v1-getOrder",
             "method-not-allowed /orders/v1/orders",
@@ -116,7 +117,7 @@ class CatalogRouteLocatorTest {
 
   @Test
   void matchesMethodAndPathAndExposesPathVariables() {
-    Route getOrder = locator.routes(catalog).get(2);
+    Route getOrder = locator.routes(catalog).get(3);
     MockServerWebExchange exchange =
         MockServerWebExchange.from(MockServerHttpRequest.get("/orders/v1/orders/o-7"));
 

@@ -3,8 +3,10 @@ package dev.junction.orchestrator.kafka;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
+import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.RunSummary;
 import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +18,9 @@ public record RunSerdes(
     Serde<RunState> runState,
     Serde<InvokeConnector> command,
     Serde<WorkflowReply> workflowReply,
-    Serde<RunStatusChanged> event) {
+    Serde<RunStatusChanged> event,
+    Serde<RunControl> control,
+    Serde<RunSummary> summary) {
 
   /** Registry-backed serdes (Apicurio, Confluent wire format) for production. */
   public static RunSerdes registry(String registryUrl) {
@@ -26,6 +30,8 @@ public record RunSerdes(
         AvroSerdes.serde(RunState.class, registryUrl),
         AvroSerdes.serde(InvokeConnector.class, registryUrl),
         AvroSerdes.serde(WorkflowReply.class, registryUrl),
-        AvroSerdes.serde(RunStatusChanged.class, registryUrl));
+        AvroSerdes.serde(RunStatusChanged.class, registryUrl),
+        AvroSerdes.serde(RunControl.class, registryUrl),
+        AvroSerdes.serde(RunSummary.class, registryUrl));
   }
 }

@@ -74,6 +74,11 @@ public final class RunStreams implements SmartLifecycle {
     return streams != null;
   }
 
+  /** The running Kafka Streams client, or {@code null} before start and after stop. */
+  KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
   /** Kafka Streams' state, or {@code NOT_RUNNING} before start and after stop. */
   public KafkaStreams.State state() {
     KafkaStreams current = streams;

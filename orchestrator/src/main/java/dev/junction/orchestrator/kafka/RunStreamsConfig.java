@@ -6,6 +6,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /** Kafka Streams settings of the run topology, tuned for the request path. */
 final class RunStreamsConfig {
@@ -16,11 +17,18 @@ final class RunStreamsConfig {
    * @param base client settings from Spring Boot ({@code spring.kafka.*}: bootstrap servers,
    *     security, {@code spring.kafka.streams.properties.*})
    */
-  static Properties properties(Map<String, Object> base, OrchestratorProperties orchestrator) {
+  static Properties properties(
+      Map<String, Object> base, OrchestratorProperties orchestrator, HostInfo advertised) {
     Properties props = new Properties();
     props.putAll(base);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, orchestrator.applicationId());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, orchestrator.streamThreads());
+    if (advertised != null) {
+      // each instance's runs API address travels with the group metadata: any instance finds a
+      // run's owner
+      props.put(
+          StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+    }
     if (orchestrator.stateDir() != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, orchestrator.stateDir().toString());
     }
@@ -38,6 +46,16 @@ final class RunStreamsConfig {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
+    // a dead instance's partitions move after this long (Kafka's default is 45 s)
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) orchestrator.sessionTimeout().toMillis());
+    if (orchestrator.instanceId() != null && !orchestrator.instanceId().isBlank()) {
+      // static membership: a restart rejoins as the same member, without waiting for a rebalance
+      props.put(
+          StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          orchestrator.instanceId());
+    }
     // a record nobody can read goes to <topic>-dlt instead of stopping the stream for good
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

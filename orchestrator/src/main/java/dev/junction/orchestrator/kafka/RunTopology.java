@@ -6,14 +6,18 @@ import dev.junction.wire.InvokeConnector;
 import dev.junction.wire.RunState;
 import dev.junction.wire.WorkflowReply;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,27 +27,43 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * orchestrator.commands (WorkflowRequested) ─┐
- *                                            ├─▶ runs processor ◀─▶ store "runs" (RunState, changelog)
- * orchestrator.replies  (ConnectorReply)  ───┘        │
+ * orchestrator.replies  (ConnectorReply)  ───┼─▶ runs processor ◀─▶ stores "runs", "run-timers",
+ * orchestrator.control  (RunControl)      ───┘        │              "runs-active", "run-index"
+ *                          timers (wall-clock punctuation) ┘
  *       ├─▶ &lt;connector&gt;.commands (InvokeConnector; topic from the step)
  *       ├─▶ request.replyTopic[request.replyPartition] (WorkflowReply)
  *       └─▶ orchestrator.runs.events (RunStatusChanged)
  * </pre>
  *
- * Both sources are keyed by run id and co-partitioned, so one task owns a run's requests, replies
- * and state.
+ * All sources are keyed by run id and co-partitioned, so one task owns a run's requests, replies,
+ * control commands, timers and state. Every store has a changelog, so a task moved to another
+ * instance (or restored after a crash) has its runs, timers and history index back.
  */
 public final class RunTopology {
 
   /** Name of the run state store; its changelog is {@code <application-id>-runs-changelog}. */
   public static final String STORE = "runs";
 
+  /**
+   * Timers due (retry backoff, delays, timeouts, deadlines), keyed by due time first; in memory,
+   * rebuilt from the runs at task start.
+   */
+  public static final String TIMERS_STORE = "run-timers";
+
+  /** Ids of the runs that have not ended, for resuming them after a restart. */
+  public static final String ACTIVE_STORE = "runs-active";
+
+  /** The run history index: {@code RunSummary} by start time and run id. */
+  public static final String INDEX_STORE = "run-index";
+
   static final String COMMANDS_SOURCE = "workflow-requests";
   static final String REPLIES_SOURCE = "connector-replies";
+  static final String CONTROL_SOURCE = "run-control";
   static final String PROCESSOR = "runs";
   static final String COMMANDS_SINK = "connector-commands";
   static final String REPLIES_SINK = "workflow-replies";
   static final String EVENTS_SINK = "run-events";
+  static final String TRIGGERED_SINK = "triggered-requests";
 
   private static final Logger log = LoggerFactory.getLogger(RunTopology.class);
 
@@ -52,11 +72,20 @@ public final class RunTopology {
    *
    * @param commandsTopic where {@code WorkflowRequested} arrives
    * @param repliesTopic where connectors' {@code ConnectorReply} arrives
+   * @param controlTopic where {@code RunControl} (cancel) arrives
    * @param eventsTopic where {@code RunStatusChanged} goes
    * @param source CloudEvents source of produced records
+   * @param timerInterval how often due timers are looked for (wall-clock punctuation)
+   * @param retention how long an ended run stays in the history
    */
   public record Settings(
-      String commandsTopic, String repliesTopic, String eventsTopic, String source) {}
+      String commandsTopic,
+      String repliesTopic,
+      String controlTopic,
+      String eventsTopic,
+      String source,
+      Duration timerInterval,
+      Duration retention) {}
 
   private RunTopology() {}
 
@@ -83,18 +112,31 @@ public final class RunTopology {
         Serdes.String().deserializer(),
         serdes.connectorReply().deserializer(),
         settings.repliesTopic());
+    topology.addSource(
+        CONTROL_SOURCE,
+        Serdes.String().deserializer(),
+        serdes.control().deserializer(),
+        settings.controlTopic());
     topology.addProcessor(
         PROCESSOR,
-        () -> new RunProcessor(handler, new CloudEvents(settings.source()), clock, onStored),
+        () ->
+            new RunProcessor(
+                handler, new CloudEvents(settings.source()), clock, settings, onStored),
         COMMANDS_SOURCE,
-        REPLIES_SOURCE);
+        REPLIES_SOURCE,
+        CONTROL_SOURCE);
+    topology.addStateStore(store(STORE, serdes.runState()), PROCESSOR);
+    // Timers are derived from run state (attempt start + timeout, next attempt, deadline) and
+    // rebuilt for every unfinished run when a task starts (RunHandler.resume), so their store is
+    // an in-memory index without a changelog: no write to Kafka per step for them.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STORE), Serdes.String(), serdes.runState())
-            // the request path cannot wait for a cache flush; every change goes to the changelog
+                Stores.inMemoryKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String())
             .withCachingDisabled()
-            .withLoggingEnabled(Map.of()),
+            .withLoggingDisabled(),
         PROCESSOR);
+    topology.addStateStore(store(ACTIVE_STORE, Serdes.String()), PROCESSOR);
+    topology.addStateStore(store(INDEX_STORE, serdes.summary()), PROCESSOR);
     TopicNameExtractor<String, Outbound<InvokeConnector>> commandTopic =
         (key, value, context) -> value.topic();
     topology.addSink(
@@ -112,6 +154,13 @@ public final class RunTopology {
         new OutboundSerializer<>(serdes.workflowReply().serializer()),
         replyPartition(),
         PROCESSOR);
+    // runs started by schedules go through the commands topic like any other, to their partition
+    topology.addSink(
+        TRIGGERED_SINK,
+        settings.commandsTopic(),
+        Serdes.String().serializer(),
+        serdes.requested().serializer(),
+        PROCESSOR);
     topology.addSink(
         EVENTS_SINK,
         settings.eventsTopic(),
@@ -119,6 +168,14 @@ public final class RunTopology {
         serdes.event().serializer(),
         PROCESSOR);
     return topology;
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), values)
+        // the request path cannot wait for a cache flush; every change goes to the changelog
+        .withCachingDisabled()
+        .withLoggingEnabled(Map.of());
   }
 
   /**

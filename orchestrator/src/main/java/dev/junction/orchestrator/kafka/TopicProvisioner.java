@@ -74,6 +74,25 @@ public final class TopicProvisioner {
   }
 
   /**
+   * Creates a compacted single-partition topic if missing: a small keyed table read whole at start
+   * (e.g. the archive of workflow definitions), where only the last value of a key matters.
+   */
+  public void ensureCompacted(String topic) {
+    try (Admin admin = Admin.create(adminConfig)) {
+      if (await(admin.listTopics().names(), "list topics").contains(topic)) {
+        return;
+      }
+      NewTopic compacted =
+          new NewTopic(
+                  topic,
+                  Optional.of(1),
+                  replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
+              .configs(Map.of("cleanup.policy", "compact"));
+      awaitCreated(topic, admin.createTopics(List.of(compacted)).values().get(topic));
+    }
+  }
+
+  /**
    * Fails when two topics have different partition counts: a run's request and its connectors'
    * replies must reach the same task, which owns the run's state.
    */

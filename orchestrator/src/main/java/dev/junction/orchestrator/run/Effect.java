@@ -18,11 +18,30 @@ public sealed interface Effect {
     }
   }
 
-  /** Send the final reply to the requesting gateway instance's topic and partition. */
+  /**
+   * Send the final reply to the requesting gateway instance's topic and partition (only for runs
+   * someone awaits).
+   */
   record SendReply(String topic, int partition, WorkflowReply reply) implements Effect {
     @Override
     public String runId() {
       return reply.getRunId();
+    }
+  }
+
+  /** Wake the run up at the timer's due time (stored in the timer store). */
+  record ScheduleTimer(RunTimer timer) implements Effect {
+    @Override
+    public String runId() {
+      return timer.runId();
+    }
+  }
+
+  /** Forget a timer that is no longer needed (its attempt got a reply, its run ended). */
+  record CancelTimer(RunTimer timer) implements Effect {
+    @Override
+    public String runId() {
+      return timer.runId();
     }
   }
 

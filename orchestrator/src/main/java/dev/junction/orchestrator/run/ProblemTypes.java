@@ -16,6 +16,18 @@ public final class ProblemTypes {
   /** The requested workflow (or the version a run is pinned to) is not loaded. */
   public static final String UNKNOWN_WORKFLOW = BASE + "unknown-workflow";
 
+  /** The run did not end before its deadline (the definition's {@code timeout}). */
+  public static final String RUN_DEADLINE = BASE + "run-deadline";
+
+  /** The run was cancelled through the runs API. */
+  public static final String RUN_CANCELLED = BASE + "run-cancelled";
+
+  /** A run control command (e.g. cancel) does not apply to the run in its current state. */
+  public static final String RUN_CONFLICT = BASE + "run-conflict";
+
+  /** A request to the runs API is malformed (e.g. an unknown status filter). */
+  public static final String BAD_REQUEST = BASE + "bad-request";
+
   /** No run has the requested id. */
   public static final String RUN_NOT_FOUND = BASE + "run-not-found";
 

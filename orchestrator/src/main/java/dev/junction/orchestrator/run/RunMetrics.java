@@ -1,7 +1,6 @@
 package dev.junction.orchestrator.run;
 
 import dev.junction.wire.RunState;
-import dev.junction.wire.RunStatus;
 import dev.junction.wire.StepState;
 import dev.junction.wire.StepStatus;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +12,8 @@ import java.util.Locale;
 
 /**
  * Run metrics, derived from each stored transition: {@code junction.runs.started}, {@code
- * junction.runs.completed} (tags workflow, outcome) and {@code junction.steps.duration} (tags
+ * junction.runs.completed} (tags workflow, outcome: the final status, e.g. {@code
+ * compensation_failed}, which alerts should watch) and {@code junction.steps.duration} (tags
  * workflow, step, outcome). Tags are low-cardinality: never run ids.
  */
 public final class RunMetrics {
@@ -62,6 +62,6 @@ public final class RunMetrics {
   }
 
   private static boolean ended(RunState state) {
-    return state.getStatus() != RunStatus.RUNNING;
+    return WorkflowEngine.isEnded(state.getStatus());
   }
 }

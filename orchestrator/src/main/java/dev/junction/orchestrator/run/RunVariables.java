@@ -34,14 +34,12 @@ final class RunVariables {
 
     Map<String, Object> steps = new LinkedHashMap<>();
     for (StepState step : state.getSteps()) {
-      if (step.getStatus() == StepStatus.SUCCEEDED) {
-        steps.put(
-            step.getStepId(),
-            Map.of(
-                "output",
-                CelJson.toCel(parse(step.getOutput())),
-                "status",
-                step.getStatus().name()));
+      // succeeded steps with their output; skipped ones too, so conditions can ask
+      if (step.getStatus() == StepStatus.SUCCEEDED || step.getStatus() == StepStatus.SKIPPED) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("output", CelJson.toCel(parse(step.getOutput())));
+        entry.put("status", step.getStatus().name());
+        steps.put(step.getStepId(), entry);
       }
     }
 

@@ -19,9 +19,12 @@ record RunView(
     String workflow,
     String workflowVersion,
     String status,
+    String trigger,
     String startedAt,
     String updatedAt,
+    String deadline,
     List<StepView> steps,
+    List<StepView> compensations,
     ResponseView response,
     ProblemView problem) {
 
@@ -33,9 +36,13 @@ record RunView(
       int attempt,
       JsonNode input,
       JsonNode output,
+      String outcome,
       String error,
+      List<String> errors,
+      String firstStartedAt,
       String startedAt,
-      String endedAt) {}
+      String endedAt,
+      String nextAttemptAt) {}
 
   record ResponseView(int status, Map<String, String> headers, JsonNode body) {}
 
@@ -44,15 +51,18 @@ record RunView(
   static RunView of(RunState state) {
     WorkflowReply reply = state.getReply();
     boolean succeeded = reply != null && reply.getOutcome() == WorkflowOutcome.SUCCEEDED;
-    Problem problem = reply == null ? null : reply.getProblem();
+    Problem problem = reply == null ? state.getProblem() : reply.getProblem();
     return new RunView(
         state.getRunId(),
         state.getWorkflow(),
         state.getWorkflowVersion(),
         state.getStatus().name(),
+        state.getRequest().getTrigger(),
         iso(state.getStartedAt()),
         iso(state.getUpdatedAt()),
+        iso(state.getDeadline()),
         state.getSteps().stream().map(RunView::step).toList(),
+        state.getCompensations().stream().map(RunView::step).toList(),
         succeeded
             ? new ResponseView(
                 reply.getStatus(), Map.copyOf(reply.getHeaders()), json(reply.getBody()))
@@ -70,9 +80,13 @@ record RunView(
         step.getAttempt(),
         json(step.getInput()),
         json(step.getOutput()),
+        step.getOutcome() == null ? null : step.getOutcome().name(),
         step.getError(),
+        List.copyOf(step.getErrors()),
+        iso(step.getFirstStartedAt()),
         iso(step.getStartedAt()),
-        iso(step.getEndedAt()));
+        iso(step.getEndedAt()),
+        iso(step.getNextAttemptAt()));
   }
 
   /** JSON text as a tree; text that is not JSON (a plain-text backend answer) as a string. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -33,7 +34,7 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
   private static final Logger log = LoggerFactory.getLogger(WorkflowCatalog.class);
 
   /** What was last seen of one file: its content hash and what it defined, if it loaded. */
-  private record FileState(String hash, WorkflowDefinition definition) {}
+  private record FileState(String hash, WorkflowDefinition definition, String text) {}
 
   private final Path directory;
   private final WorkflowLoader loader;
@@ -41,10 +42,44 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
   private final Map<String, Map<String, WorkflowDefinition>> versions = new ConcurrentHashMap<>();
   private volatile Map<String, WorkflowDefinition> current = Map.of();
   private boolean directoryMissingReported;
+  private Archive archive = (definition, text) -> {};
+
+  /** Keeps each newly loaded version's text somewhere durable, for runs pinned to it. */
+  @FunctionalInterface
+  public interface Archive {
+    void keep(WorkflowDefinition definition, String text);
+  }
 
   public WorkflowCatalog(Path directory, WorkflowLoader loader) {
     this.directory = directory;
     this.loader = loader;
+  }
+
+  /** Keeps the versions loaded from files so far in {@code archive}, and every new one from now. */
+  public synchronized void archiveTo(Archive archive) {
+    this.archive = archive;
+    files.values().stream()
+        .filter(state -> state.definition() != null)
+        .forEach(state -> archive.keep(state.definition(), state.text()));
+  }
+
+  /**
+   * Adds a version kept earlier (e.g. by another instance, or before a restart) so that runs pinned
+   * to it can finish; it never becomes current by this. A version already loaded is left as it is.
+   *
+   * @return whether the version was added
+   */
+  public synchronized boolean restore(String source, String text) {
+    WorkflowDefinition definition;
+    try {
+      definition = loader.parse(source, text);
+    } catch (InvalidWorkflowException e) {
+      log.error("Archived workflow definition from {} no longer loads: {}", source, e.getMessage());
+      return false;
+    }
+    Map<String, WorkflowDefinition> byVersion =
+        versions.computeIfAbsent(definition.name(), n -> new ConcurrentHashMap<>());
+    return byVersion.putIfAbsent(definition.version(), definition) == null;
   }
 
   @Override
@@ -57,9 +92,22 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
     return Optional.ofNullable(versions.getOrDefault(name, Map.of()).get(version));
   }
 
-  /** The definitions new runs start with, by name. */
+  @Override
   public Collection<WorkflowDefinition> currentDefinitions() {
     return current.values();
+  }
+
+  /** The Kafka topics whose records start runs, with the current definitions they start. */
+  public Map<String, List<WorkflowDefinition>> kafkaTriggers() {
+    Map<String, List<WorkflowDefinition>> byTopic = new TreeMap<>();
+    for (WorkflowDefinition definition : current.values()) {
+      for (Trigger trigger : definition.triggers()) {
+        if (trigger instanceof Trigger.KafkaTopic(String topic)) {
+          byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(definition);
+        }
+      }
+    }
+    return byTopic;
   }
 
   /** Every connector any loaded version calls. */
@@ -141,7 +189,10 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
     } catch (InvalidWorkflowException e) {
       log.error("{}; keeping what was loaded before", e.getMessage());
       // remember the bad content so the same error is not logged on every scan
-      files.put(file, new FileState(hash, seen == null ? null : seen.definition()));
+      files.put(
+          file,
+          new FileState(
+              hash, seen == null ? null : seen.definition(), seen == null ? null : seen.text()));
       return false;
     }
     Map<String, WorkflowDefinition> byVersion =
@@ -157,7 +208,9 @@ public final class WorkflowCatalog implements WorkflowDefinitions {
       log.info("Loaded workflow {} from {}", definition.label(), file);
     }
     byVersion.put(definition.version(), definition);
-    files.put(file, new FileState(hash, definition));
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    files.put(file, new FileState(hash, definition, text));
+    archive.keep(definition, text);
     return true;
   }
 

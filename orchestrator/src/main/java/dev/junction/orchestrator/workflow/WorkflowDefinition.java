@@ -1,5 +1,6 @@
 package dev.junction.orchestrator.workflow;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -12,8 +13,11 @@ import java.util.Set;
  * @param version the version runs are pinned to
  * @param description what the workflow does, for people
  * @param steps the steps, run in order
+ * @param timeout the run's deadline from its start, or {@code null} for none; when it passes the
+ *     run stops and compensates
  * @param response how a successful run answers the caller
  * @param failure how a run whose step failed answers the caller
+ * @param triggers what else starts runs: schedules, Kafka topics
  * @param source where the definition was read from (a file name), for messages
  */
 public record WorkflowDefinition(
@@ -21,8 +25,10 @@ public record WorkflowDefinition(
     String version,
     String description,
     List<StepDefinition> steps,
+    Duration timeout,
     ResponseMapping response,
     FailureMapping failure,
+    List<Trigger> triggers,
     String source) {
 
   public WorkflowDefinition {
@@ -31,13 +37,26 @@ public record WorkflowDefinition(
     steps = List.copyOf(steps);
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(failure, "failure");
+    triggers = List.copyOf(triggers);
   }
 
-  /** The connectors the steps call, in order of first use. */
+  /** The connectors the steps and their compensations call, in order of first use. */
   public Set<String> connectors() {
     Set<String> connectors = new LinkedHashSet<>();
-    steps.forEach(step -> connectors.add(step.connector()));
+    for (StepDefinition step : steps) {
+      if (step.call() != null) {
+        connectors.add(step.call().connector());
+      }
+      if (step.compensation() != null) {
+        connectors.add(step.compensation().call().connector());
+      }
+    }
     return connectors;
+  }
+
+  /** The step with id {@code id}, or {@code null}. */
+  public StepDefinition step(String id) {
+    return steps.stream().filter(step -> step.id().equals(id)).findFirst().orElse(null);
   }
 
   /** {@code name@version}, for logs and messages. */

@@ -1,5 +1,6 @@
 package dev.junction.orchestrator.workflow;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /** Looks up workflow definitions: the current one for new runs, a pinned one for running runs. */
@@ -10,4 +11,7 @@ public interface WorkflowDefinitions {
 
   /** A specific version, for a run pinned to it. */
   Optional<WorkflowDefinition> find(String name, String version);
+
+  /** The definitions new runs start with. */
+  Collection<WorkflowDefinition> currentDefinitions();
 }

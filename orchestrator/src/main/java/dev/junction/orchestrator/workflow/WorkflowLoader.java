@@ -8,7 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +22,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.scheduling.support.CronExpression;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -40,10 +50,26 @@ public final class WorkflowLoader {
   /** Step ids must be CEL identifiers so that {@code steps.<id>} selects them. */
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /** How long a step's attempt waits for its reply when the step does not say. */
+  public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "version", "description", "steps", "response", "failure");
+      Set.of(
+          "name", "version", "description", "timeout", "triggers", "steps", "response", "failure");
+  private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "zone", "body");
+  private static final Set<String> KAFKA_FIELDS = Set.of("topic");
+
+  /** Kafka's own rule for topic names. */
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  private static final Set<String> CALL_FIELDS =
+      Set.of("connector", "connection", "operation", "input");
   private static final Set<String> STEP_FIELDS =
-      Set.of("id", "connector", "connection", "operation", "input");
+      union(CALL_FIELDS, Set.of("id", "when", "delay", "timeout", "retry", "compensate"));
+  private static final Set<String> COMPENSATE_FIELDS =
+      union(CALL_FIELDS, Set.of("timeout", "retry"));
+  private static final Set<String> RETRY_FIELDS =
+      Set.of("maxAttempts", "initialInterval", "multiplier", "maxInterval", "jitter", "on");
   private static final Set<String> RESPONSE_FIELDS = Set.of("status", "headers", "body");
   private static final Set<String> FAILURE_FIELDS = Set.of("status", "title");
 
@@ -106,14 +132,17 @@ public final class WorkflowLoader {
     }
     String version = v.requiredText(root, "", "version");
     String description = v.optionalText(root, "", "description");
+    Duration timeout = v.duration(root, "", "timeout", null);
     List<StepDefinition> steps = steps(root.get("steps"), v);
     List<String> stepIds = steps.stream().map(StepDefinition::id).toList();
     ResponseMapping response = response(root.get("response"), stepIds, v);
     FailureMapping failure = failure(root.get("failure"), v);
+    List<Trigger> triggers = triggers(root.get("triggers"), v);
     if (!v.violations.isEmpty()) {
       throw new InvalidWorkflowException(source, v.violations);
     }
-    return new WorkflowDefinition(name, version, description, steps, response, failure, source);
+    return new WorkflowDefinition(
+        name, version, description, steps, timeout, response, failure, triggers, source);
   }
 
   private List<StepDefinition> steps(JsonNode node, Validation v) {
@@ -137,7 +166,7 @@ public final class WorkflowLoader {
       String path = "steps[" + i + "]";
       JsonNode step = node.get(i);
       if (!step.isObject()) {
-        v.add(path, "must be a mapping with id, connector, connection, operation and input");
+        v.add(path, "must be a mapping with an id and either a connector call or a delay");
         continue;
       }
       v.unknownFields(step, path, STEP_FIELDS);
@@ -149,16 +178,49 @@ public final class WorkflowLoader {
           v.add(path + ".id", "duplicate step id '" + id + "'");
         }
       }
-      String connector = v.requiredText(step, path, "connector");
-      if (connector != null && !CONNECTOR.matcher(connector).matches()) {
-        v.add(path + ".connector", "'" + connector + "' must match " + CONNECTOR.pattern());
-      }
-      String connection = v.requiredText(step, path, "connection");
-      String operation = v.requiredText(step, path, "operation");
-      Template input = v.template(step.get("input"), path + ".input");
       List<String> earlier = allIds.subList(0, i).stream().filter(Objects::nonNull).toList();
-      v.stepReferences(input, path + ".input", earlier, allIds);
-      steps.add(new StepDefinition(id, connector, connection, operation, input));
+      List<String> throughThis =
+          allIds.subList(0, i + 1).stream().filter(Objects::nonNull).toList();
+      Template when = null;
+      if (step.has("when")) {
+        when = v.condition(step.get("when"), path + ".when");
+        v.stepReferences(when, path + ".when", earlier, allIds);
+      }
+      Duration delay = v.duration(step, path, "delay", null);
+      StepDefinition.Call call = null;
+      if (delay != null) {
+        for (String field : List.of("connector", "connection", "operation", "input", "retry")) {
+          if (step.has(field)) {
+            v.add(path + "." + field, "a delay step calls no connector; remove " + field);
+          }
+        }
+      } else {
+        call = v.call(step, path, earlier, allIds);
+      }
+      Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
+      RetryPolicy retry = v.retry(step.get("retry"), path + ".retry", RetryPolicy.NONE);
+      StepDefinition.Compensation compensation = null;
+      JsonNode compensate = step.get("compensate");
+      if (compensate != null && !compensate.isNull()) {
+        String at = path + ".compensate";
+        if (!compensate.isObject()) {
+          v.add(at, "must be a mapping with connector, connection, operation and input");
+        } else if (delay != null) {
+          v.add(at, "a delay step has nothing to undo");
+        } else {
+          v.unknownFields(compensate, at, COMPENSATE_FIELDS);
+          StepDefinition.Call undo = v.call(compensate, at, throughThis, allIds);
+          compensation =
+              new StepDefinition.Compensation(
+                  undo,
+                  v.duration(compensate, at, "timeout", timeout),
+                  v.retry(
+                      compensate.get("retry"), at + ".retry", RetryPolicy.COMPENSATION_DEFAULT));
+        }
+      }
+      if (id != null && (call != null || delay != null)) {
+        steps.add(new StepDefinition(id, when, call, delay, timeout, retry, compensation));
+      }
     }
     return steps;
   }
@@ -203,6 +265,78 @@ public final class WorkflowLoader {
     return new ResponseMapping(status, headers, body);
   }
 
+  private static List<Trigger> triggers(JsonNode node, Validation v) {
+    List<Trigger> triggers = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return triggers;
+    }
+    if (!node.isArray()) {
+      v.add("triggers", "must be a list of schedule or kafka triggers");
+      return triggers;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String path = "triggers[" + i + "]";
+      JsonNode trigger = node.get(i);
+      if (!trigger.isObject()
+          || trigger.size() != 1
+          || !(trigger.has("schedule") || trigger.has("kafka"))) {
+        v.add(path, "must be one of {schedule: {cron, zone, body}} or {kafka: {topic}}");
+        continue;
+      }
+      if (trigger.has("schedule")) {
+        JsonNode schedule = trigger.get("schedule");
+        String at = path + ".schedule";
+        if (!schedule.isObject()) {
+          v.add(at, "must be a mapping with cron, and optionally zone and body");
+          continue;
+        }
+        v.unknownFields(schedule, at, SCHEDULE_FIELDS);
+        String cron = v.requiredText(schedule, at, "cron");
+        String zoneName = v.optionalText(schedule, at, "zone");
+        CronExpression expression = null;
+        if (cron != null) {
+          try {
+            expression = CronExpression.parse(cron);
+          } catch (IllegalArgumentException e) {
+            v.add(
+                at + ".cron",
+                "'"
+                    + cron
+                    + "' is not a cron expression (six fields: second minute hour day month"
+                    + " weekday): "
+                    + e.getMessage());
+          }
+        }
+        ZoneId zone = ZoneOffset.UTC;
+        if (zoneName != null) {
+          try {
+            zone = ZoneId.of(zoneName);
+          } catch (DateTimeException e) {
+            v.add(at + ".zone", "'" + zoneName + "' is not a time zone such as Europe/Oslo or UTC");
+          }
+        }
+        if (expression != null) {
+          triggers.add(new Trigger.Schedule(cron, expression, zone, schedule.get("body")));
+        }
+      } else {
+        JsonNode kafka = trigger.get("kafka");
+        String at = path + ".kafka";
+        if (!kafka.isObject()) {
+          v.add(at, "must be a mapping with topic");
+          continue;
+        }
+        v.unknownFields(kafka, at, KAFKA_FIELDS);
+        String topic = v.requiredText(kafka, at, "topic");
+        if (topic != null && !TOPIC.matcher(topic).matches()) {
+          v.add(at + ".topic", "'" + topic + "' is not a Kafka topic name");
+        } else if (topic != null) {
+          triggers.add(new Trigger.KafkaTopic(topic));
+        }
+      }
+    }
+    return triggers;
+  }
+
   private static FailureMapping failure(JsonNode node, Validation v) {
     if (node == null || node.isNull()) {
       return FailureMapping.DEFAULT;
@@ -216,6 +350,10 @@ public final class WorkflowLoader {
         node.has("status") ? v.status(node, "failure", 400, 599) : FailureMapping.DEFAULT.status();
     String title = v.optionalText(node, "failure", "title");
     return new FailureMapping(status, title == null ? FailureMapping.DEFAULT.title() : title);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
   }
 
   /** Collects violations while walking one document. */
@@ -276,6 +414,123 @@ public final class WorkflowLoader {
         return min;
       }
       return value.asInt();
+    }
+
+    /** A connector call: connector, connection, operation and input. */
+    StepDefinition.Call call(
+        JsonNode node, String path, List<String> available, List<String> allIds) {
+      String connector = requiredText(node, path, "connector");
+      if (connector != null && !CONNECTOR.matcher(connector).matches()) {
+        add(path + ".connector", "'" + connector + "' must match " + CONNECTOR.pattern());
+      }
+      String connection = requiredText(node, path, "connection");
+      String operation = requiredText(node, path, "operation");
+      Template input = template(node.get("input"), path + ".input");
+      stepReferences(input, path + ".input", available, allIds);
+      return new StepDefinition.Call(connector, connection, operation, input);
+    }
+
+    /** A condition: one {@code ${...}} expression, or a literal true or false. */
+    Template condition(JsonNode node, String path) {
+      if (node.isBoolean()) {
+        return template(node, path);
+      }
+      Template template = template(node, path);
+      if (!(template instanceof Template.Whole)) {
+        add(path, "must be one ${...} expression giving true or false, or a literal true/false");
+      }
+      return template;
+    }
+
+    /**
+     * A duration such as {@code 500ms}, {@code 30s}, {@code 5m} or ISO-8601 {@code PT30S}.
+     *
+     * @param fallback the value when the field is absent
+     */
+    Duration duration(JsonNode node, String path, String field, Duration fallback) {
+      JsonNode value = node.get(field);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      String at = join(path, field);
+      if (!value.isString()) {
+        add(at, "must be a duration such as 500ms, 30s, 5m or PT30S, was " + value);
+        return fallback;
+      }
+      try {
+        Duration duration = DurationStyle.detectAndParse(value.asString());
+        if (duration.isNegative()) {
+          add(at, "must not be negative");
+          return fallback;
+        }
+        return duration;
+      } catch (IllegalArgumentException e) {
+        add(at, "'" + value.asString() + "' is not a duration such as 500ms, 30s, 5m or PT30S");
+        return fallback;
+      }
+    }
+
+    RetryPolicy retry(JsonNode node, String path, RetryPolicy defaults) {
+      if (node == null || node.isNull()) {
+        return defaults;
+      }
+      if (!node.isObject()) {
+        add(path, "must be a mapping with maxAttempts and optionally the backoff and on");
+        return defaults;
+      }
+      unknownFields(node, path, RETRY_FIELDS);
+      int maxAttempts = defaults.maxAttempts();
+      JsonNode attempts = node.get("maxAttempts");
+      if (attempts == null || !attempts.isInt() || attempts.asInt() < 1 || attempts.asInt() > 100) {
+        add(join(path, "maxAttempts"), "is required: a whole number from 1 to 100");
+      } else {
+        maxAttempts = attempts.asInt();
+      }
+      Duration initial = duration(node, path, "initialInterval", defaults.initialInterval());
+      Duration max = duration(node, path, "maxInterval", defaults.maxInterval());
+      double multiplier = number(node, path, "multiplier", defaults.multiplier(), 1, 10);
+      double jitter = number(node, path, "jitter", defaults.jitter(), 0, 1);
+      Set<RetryPolicy.RetryOn> on = EnumSet.noneOf(RetryPolicy.RetryOn.class);
+      JsonNode onNode = node.get("on");
+      if (onNode == null || onNode.isNull()) {
+        on.addAll(defaults.on());
+      } else if (!onNode.isArray() || onNode.isEmpty()) {
+        add(join(path, "on"), "must be a list of " + Arrays.toString(RetryPolicy.RetryOn.values()));
+      } else {
+        for (JsonNode item : onNode) {
+          try {
+            on.add(RetryPolicy.RetryOn.valueOf(item.asString()));
+          } catch (IllegalArgumentException e) {
+            add(
+                join(path, "on"),
+                "'"
+                    + item.asString()
+                    + "' is not one of "
+                    + Arrays.toString(RetryPolicy.RetryOn.values()));
+          }
+        }
+      }
+      if (initial.compareTo(max) > 0) {
+        add(join(path, "initialInterval"), "must not be longer than maxInterval (" + max + ")");
+        max = initial;
+      }
+      if (on.isEmpty()) {
+        on.addAll(defaults.on());
+      }
+      return new RetryPolicy(maxAttempts, initial, multiplier, max, jitter, on);
+    }
+
+    double number(
+        JsonNode node, String path, String field, double fallback, double min, double max) {
+      JsonNode value = node.get(field);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+        add(join(path, field), "must be a number from " + min + " to " + max + ", was " + value);
+        return fallback;
+      }
+      return value.asDouble();
     }
 
     Template template(JsonNode node, String path) {

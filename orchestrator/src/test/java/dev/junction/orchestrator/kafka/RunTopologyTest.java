@@ -13,14 +13,17 @@ import dev.junction.orchestrator.workflow.WorkflowCatalog;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
+import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunStatus;
 import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.RunSummary;
 import dev.junction.wire.WorkflowOutcome;
 import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Properties;
@@ -48,7 +51,9 @@ class RunTopologyTest {
           PlainAvroSerde.of(RunState.class),
           PlainAvroSerde.of(InvokeConnector.class),
           PlainAvroSerde.of(WorkflowReply.class),
-          PlainAvroSerde.of(RunStatusChanged.class));
+          PlainAvroSerde.of(RunStatusChanged.class),
+          PlainAvroSerde.of(RunControl.class),
+          PlainAvroSerde.of(RunSummary.class));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private TopologyTestDriver driver;
@@ -69,8 +74,11 @@ class RunTopologyTest {
             new RunTopology.Settings(
                 "orchestrator.commands",
                 "orchestrator.replies",
+                "orchestrator.control",
                 "orchestrator.runs.events",
-                "junction/orchestrator"),
+                "junction/orchestrator",
+                Duration.ofMillis(100),
+                Duration.ofDays(7)),
             handler,
             serdes,
             Clock.fixed(T0, ZoneOffset.UTC),

@@ -220,6 +220,11 @@ class WorkflowEngineTest {
           public Optional<WorkflowDefinition> find(String name, String version) {
             return Optional.empty();
           }
+
+          @Override
+          public java.util.Collection<WorkflowDefinition> currentDefinitions() {
+            return java.util.List.of();
+          }
         };
     RunHandler handler = new RunHandler(none, engine);
 
@@ -245,6 +250,11 @@ class WorkflowEngineTest {
           @Override
           public Optional<WorkflowDefinition> find(String name, String version) {
             return Optional.of(createOrder);
+          }
+
+          @Override
+          public java.util.Collection<WorkflowDefinition> currentDefinitions() {
+            return java.util.List.of(createOrder);
           }
         };
     RunHandler handler = new RunHandler(catalog, engine);

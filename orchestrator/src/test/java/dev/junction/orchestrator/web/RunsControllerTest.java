@@ -4,6 +4,8 @@ import static dev.junction.orchestrator.TestWorkflows.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.orchestrator.TestWorkflows;
+import dev.junction.orchestrator.run.RunCommands;
+import dev.junction.orchestrator.run.RunHistory;
 import dev.junction.orchestrator.run.RunLookup;
 import dev.junction.orchestrator.run.WorkflowEngine;
 import dev.junction.wire.ConnectorOutcome;
@@ -17,7 +19,31 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class RunsControllerTest {
 
   private static WebTestClient client(RunLookup lookup) {
-    return WebTestClient.bindToController(new RunsController(lookup)).build();
+    RunHistory noHistory = query -> new RunHistory.Unavailable("not in this test");
+    RunCommands.Sender noSender =
+        new RunCommands.Sender() {
+          @Override
+          public void send(dev.junction.wire.RunControl control) {
+            throw new AssertionError("unexpected send");
+          }
+
+          @Override
+          public void send(dev.junction.wire.WorkflowRequested request) {
+            throw new AssertionError("unexpected send");
+          }
+        };
+    return WebTestClient.bindToController(
+            new RunsController(
+                lookup,
+                noHistory,
+                new RunCommands(noSender),
+                new RunForwarder(
+                    org.springframework.web.reactive.function.client.WebClient.create()),
+                java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)))
+        .configureClient()
+        // the first request warms up the whole web stack, slow on a busy machine
+        .responseTimeout(java.time.Duration.ofSeconds(30))
+        .build();
   }
 
   /** A run whose first step failed. */
@@ -120,5 +146,24 @@ class RunsControllerTest {
         .isEqualTo(503)
         .jsonPath("$.detail")
         .isEqualTo("the run store is REBALANCING");
+  }
+
+  @Test
+  void mergesPagesOfSeveralInstancesNewestFirst() {
+    RunsController.RunLine a = line("a", "2026-11-26T09:00:03Z");
+    RunsController.RunLine b = line("b", "2026-11-26T09:00:02Z");
+    RunsController.RunLine c = line("c", "2026-11-26T09:00:01Z");
+    RunsController.RunPage own = new RunsController.RunPage(java.util.List.of(a, c), null);
+    RunsController.RunPage other = new RunsController.RunPage(java.util.List.of(b), null);
+
+    RunsController.RunPage page = RunsController.merge(own, java.util.List.of(other), 2);
+
+    assertThat(page.runs()).containsExactly(a, b);
+    assertThat(page.next()).isEqualTo(b.cursor());
+    assertThat(RunsController.merge(own, java.util.List.of(other), 3).next()).isNull();
+  }
+
+  private static RunsController.RunLine line(String id, String startedAt) {
+    return new RunsController.RunLine(id, "w", "1", "COMPLETED", startedAt, startedAt, null);
   }
 }

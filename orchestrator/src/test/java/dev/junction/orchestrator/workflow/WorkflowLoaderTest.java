@@ -17,7 +17,8 @@ class WorkflowLoaderTest {
     assertThat(definition.name()).isEqualTo("create-order");
     assertThat(definition.version()).isEqualTo("1");
     assertThat(definition.steps())
-        .extracting(StepDefinition::id, StepDefinition::connector, StepDefinition::connection)
+        .extracting(
+            StepDefinition::id, step -> step.call().connector(), step -> step.call().connection())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("reserve", "http-connector", "inventory"),
             org.assertj.core.groups.Tuple.tuple("create", "http-connector", "orders"));
@@ -94,6 +95,123 @@ class WorkflowLoaderTest {
     assertThat(e.getMessage())
         .startsWith("workflow definition workflows/bad.yaml is invalid:")
         .contains("\n  - steps[1].connector: is required");
+  }
+
+  @Test
+  void readsRetriesTimeoutsConditionsDelaysAndCompensations() {
+    WorkflowDefinition trip = loader.parse("trip.yaml", TestWorkflows.TRIP);
+
+    assertThat(trip.timeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    StepDefinition flight = trip.step("flight");
+    assertThat(flight.timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(flight.retry().maxAttempts()).isEqualTo(3);
+    assertThat(flight.retry().on())
+        .containsExactlyInAnyOrder(
+            RetryPolicy.RetryOn.RETRYABLE_ERROR, RetryPolicy.RetryOn.TIMEOUT);
+    assertThat(flight.compensation().retry().maxAttempts()).isEqualTo(2);
+    assertThat(flight.compensation().timeout()).isEqualTo(flight.timeout());
+    assertThat(trip.step("hotel").when()).isNotNull();
+    assertThat(trip.step("hotel").timeout()).isEqualTo(WorkflowLoader.DEFAULT_STEP_TIMEOUT);
+    assertThat(trip.step("pause").isDelay()).isTrue();
+    assertThat(trip.step("payment").retry()).isEqualTo(RetryPolicy.NONE);
+  }
+
+  @Test
+  void reportsProblemsOfTheSagaFields() {
+    String yaml =
+        """
+        name: saga
+        version: "1"
+        timeout: soon
+        steps:
+          - id: a
+            when: request.body.x > 1
+            connector: http-connector
+            connection: c
+            operation: request
+            timeout: 5
+            retry: {maxAttempts: 0, on: [SOMETIMES], jitter: 2}
+            compensate:
+              connector: http-connector
+              connection: c
+              operation: request
+              input: {id: "${steps.b.output.id}"}
+          - id: b
+            delay: 1s
+            connector: http-connector
+            compensate: {connector: x}
+        response:
+          status: 200
+        """;
+
+    InvalidWorkflowException e =
+        catchThrowableOfType(InvalidWorkflowException.class, () -> loader.parse("s.yaml", yaml));
+
+    assertThat(e.violations())
+        .extracting(InvalidWorkflowException.Violation::toString)
+        .contains(
+            "timeout: 'soon' is not a duration such as 500ms, 30s, 5m or PT30S",
+            "steps[0].when: must be one ${...} expression giving true or false, or a literal"
+                + " true/false",
+            "steps[0].timeout: must be a duration such as 500ms, 30s, 5m or PT30S, was 5",
+            "steps[0].retry.maxAttempts: is required: a whole number from 1 to 100",
+            "steps[0].retry.jitter: must be a number from 0.0 to 1.0, was 2",
+            "steps[0].compensate.input: reads steps.b before step 'b' has run",
+            "steps[1].connector: a delay step calls no connector; remove connector",
+            "steps[1].compensate: a delay step has nothing to undo")
+        .anySatisfy(v -> assertThat(v).startsWith("steps[0].retry.on: 'SOMETIMES' is not one of"));
+  }
+
+  @Test
+  void readsTriggersAndReportsBadOnes() {
+    String good =
+        """
+        name: t
+        version: "1"
+        triggers:
+          - schedule: {cron: "0 0 * * * *", zone: Europe/Oslo}
+          - kafka: {topic: orders.placed}
+        steps:
+          - id: w
+            delay: 1s
+        response: {status: 204}
+        """;
+    assertThat(loader.parse("t.yaml", good).triggers())
+        .hasSize(2)
+        .last()
+        .isEqualTo(new Trigger.KafkaTopic("orders.placed"));
+
+    String bad =
+        """
+        name: t
+        version: "1"
+        triggers:
+          - schedule: {cron: "every hour", zone: Mars/Olympus}
+          - kafka: {topic: "no spaces allowed"}
+          - webhook: {}
+        steps:
+          - id: w
+            delay: 1s
+        response: {status: 204}
+        """;
+    InvalidWorkflowException e =
+        catchThrowableOfType(InvalidWorkflowException.class, () -> loader.parse("t.yaml", bad));
+    assertThat(e.violations())
+        .extracting(InvalidWorkflowException.Violation::toString)
+        .anySatisfy(
+            v -> assertThat(v).startsWith("triggers[0].schedule.cron: 'every hour' is not a cron"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        "triggers[0].schedule.zone: 'Mars/Olympus' is not a time zone such as"
+                            + " Europe/Oslo or UTC"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        "triggers[1].kafka.topic: 'no spaces allowed' is not a Kafka topic name"))
+        .anySatisfy(v -> assertThat(v).startsWith("triggers[2]: must be one of"));
   }
 
   @Test

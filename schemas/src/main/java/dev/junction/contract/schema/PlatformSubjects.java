@@ -3,8 +3,11 @@ package dev.junction.contract.schema;
 import dev.junction.contract.Topics;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
+import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.RunSummary;
+import dev.junction.wire.WorkflowDefinitionVersion;
 import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
 import java.util.ArrayList;
@@ -25,7 +28,10 @@ public final class PlatformSubjects {
   public static final String VALUE_SUFFIX = "-value";
 
   /** Subject of the run state kept by the orchestrator, checked at build time only. */
-  public static final String RUN_STATE = "dev.junction.wire.RunState";
+  public static final String RUN_STATE = RunState.getClassSchema().getFullName();
+
+  /** Subject of the run history index lines, checked at build time only. */
+  public static final String RUN_SUMMARY = RunSummary.getClassSchema().getFullName();
 
   private PlatformSubjects() {}
 
@@ -42,7 +48,10 @@ public final class PlatformSubjects {
                 subject(Topics.ORCHESTRATOR_COMMANDS, WorkflowRequested.getClassSchema()),
                 subject(Topics.GATEWAY_REPLIES, WorkflowReply.getClassSchema()),
                 subject(Topics.ORCHESTRATOR_REPLIES, ConnectorReply.getClassSchema()),
-                subject(Topics.RUN_EVENTS, RunStatusChanged.getClassSchema())));
+                subject(Topics.RUN_EVENTS, RunStatusChanged.getClassSchema()),
+                subject(Topics.ORCHESTRATOR_CONTROL, RunControl.getClassSchema()),
+                subject(
+                    Topics.ORCHESTRATOR_DEFINITIONS, WorkflowDefinitionVersion.getClassSchema())));
     for (String connector : CONNECTORS) {
       subjects.add(subject(Topics.connectorCommands(connector), InvokeConnector.getClassSchema()));
     }
@@ -51,12 +60,13 @@ public final class PlatformSubjects {
 
   /**
    * Every platform schema the build checks against its released version: the envelopes on topics
-   * and the orchestrator's run state (stored in a changelog topic, so it must stay readable across
-   * upgrades too).
+   * and the orchestrator's run state and run index lines (stored in changelog topics, so they must
+   * stay readable across upgrades too).
    */
   public static List<Subject> all() {
     List<Subject> subjects = new ArrayList<>(onTopics());
     subjects.add(new Subject(RUN_STATE, RunState.getClassSchema(), RunState.class.getName()));
+    subjects.add(new Subject(RUN_SUMMARY, RunSummary.getClassSchema(), RunSummary.class.getName()));
     return List.copyOf(subjects);
   }
 

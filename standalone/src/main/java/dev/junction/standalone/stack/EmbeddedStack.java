@@ -134,6 +134,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private List<String> orchestratorArgs() {
     return List.of(
         "--junction.orchestrator.workflows-dir=" + settings.home().resolve("workflows"),
+        // static membership: a restarted orchestrator takes its partitions back at once
+        "--junction.orchestrator.instance-id=orchestrator-0",
         "--junction.orchestrator.state-dir=" + settings.dataDir().resolve("orchestrator-state"));
   }
 
@@ -163,7 +165,7 @@ public final class EmbeddedStack implements AutoCloseable {
             settings.keyFile(),
             StackSettings.SAMPLE_CLIENT_ID,
             settings.clientSecret(),
-            StackSettings.SAMPLE_SCOPES,
+            StackSettings.SAMPLE_SCOPES + " " + StackSettings.OPERATOR_SCOPE,
             StackSettings.GATEWAY_AUDIENCE);
     log.info("Dev OAuth2 issuer ready at {}", settings.issuerUrl());
     return context::close;

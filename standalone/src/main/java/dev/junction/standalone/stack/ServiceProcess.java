@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /** A Junction service (a Spring Boot jar) run as a child JVM and awaited on its readiness probe. */
-final class ServiceProcess {
+public final class ServiceProcess {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private ServiceProcess() {}
 
   /** The runnable jar of a module, e.g. {@code api-gateway/target/api-gateway-exec.jar}. */
-  static Path jar(Path home, String modulePath, String artifactId) {
+  public static Path jar(Path home, String modulePath, String artifactId) {
     Path jar = home.resolve(modulePath).resolve("target").resolve(artifactId + "-exec.jar");
     if (!Files.isRegularFile(jar)) {
       throw new InfraException(
@@ -26,7 +26,7 @@ final class ServiceProcess {
     return jar;
   }
 
-  static ChildProcess start(
+  public static ChildProcess start(
       String name, Path jar, int port, List<String> args, Path logDir, Path workDir) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaBinary());
@@ -39,7 +39,7 @@ final class ServiceProcess {
     return ChildProcess.start(name, command, workDir, Map.of(), logDir.resolve(name + ".log"));
   }
 
-  static void awaitReady(ChildProcess process, int port) {
+  public static void awaitReady(ChildProcess process, int port) {
     String url = "http://127.0.0.1:" + port + "/actuator/health/readiness";
     Readiness.await(process, START_TIMEOUT, () -> Readiness.httpOk(url, "UP"));
   }

@@ -36,7 +36,15 @@ public record StackSettings(
   public static final String SAMPLE_CLIENT_ID = "junction-sample";
   public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
   public static final String GATEWAY_AUDIENCE = "junction-gateway";
+
+  /** Scopes of the sample client's tokens unless it asks for others. */
   public static final String SAMPLE_SCOPES = "orders:write orders:read runs:read";
+
+  /**
+   * Scope of the run history and control through the gateway; the sample client may ask for it
+   * ({@code bin/junction token --scope runs:admin}): on a laptop the developer is the operator.
+   */
+  public static final String OPERATOR_SCOPE = "runs:admin";
 
   /**
    * The embedded default on its documented ports (gateway 8080). Broker data is fresh at each start

@@ -1,0 +1,77 @@
+package dev.junction.orchestrator.kafka;
+
+import dev.junction.contract.CloudEventHeaders;
+import dev.junction.contract.kafka.CloudEvents;
+import dev.junction.orchestrator.run.RunCommands;
+import dev.junction.wire.RunControl;
+import dev.junction.wire.WorkflowRequested;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+
+/** Sends the runs API's records (cancel, resubmit) and waits for the broker's ack. */
+final class KafkaRunCommandSender implements RunCommands.Sender, AutoCloseable {
+
+  private static final long ACK_TIMEOUT_SECONDS = 10;
+
+  private final Producer<String, SpecificRecord> producer;
+  private final CloudEvents cloudEvents;
+  private final String commandsTopic;
+  private final String controlTopic;
+
+  KafkaRunCommandSender(
+      Producer<String, SpecificRecord> producer,
+      CloudEvents cloudEvents,
+      String commandsTopic,
+      String controlTopic) {
+    this.producer = producer;
+    this.cloudEvents = cloudEvents;
+    this.commandsTopic = commandsTopic;
+    this.controlTopic = controlTopic;
+  }
+
+  @Override
+  public void send(RunControl control) {
+    Headers headers =
+        cloudEvents.headers(
+            UUID.randomUUID().toString(),
+            CloudEventHeaders.Types.RUN_CONTROL,
+            control.getRunId(),
+            Instant.now());
+    send(new ProducerRecord<>(controlTopic, null, control.getRunId(), control, headers));
+  }
+
+  @Override
+  public void send(WorkflowRequested request) {
+    Headers headers =
+        cloudEvents.headers(
+            request.getRunId(),
+            CloudEventHeaders.Types.WORKFLOW_REQUESTED,
+            request.getRunId(),
+            Instant.now());
+    send(new ProducerRecord<>(commandsTopic, null, request.getRunId(), request, headers));
+  }
+
+  private void send(ProducerRecord<String, SpecificRecord> record) {
+    try {
+      producer.send(record).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while sending to " + record.topic(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaException("could not send to " + record.topic() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
