@@ -28,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +53,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -61,6 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The gateway against a real KRaft broker, a real Apicurio registry and a real JWKS endpoint. The
  * test plays the orchestrator: it consumes the commands and answers on the requested partition.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayIT {
 
   private static final String COMMANDS = "gateway-it.orchestrator.commands";
@@ -88,8 +94,59 @@ class GatewayIT {
   private static final AtomicReference<String> runsRequest = new AtomicReference<>();
   private static final HttpClient http = HttpClient.newHttpClient();
 
+  /** A copy of the sample catalog plus the notes API, which the evolution test changes. */
+  private static Path catalog;
+
+  private static final String NOTES = "/notes/v1/notes";
+  private static final String NOTE_SCHEMA_V1 =
+      """
+      {"type":"record","name":"AddNote","namespace":"it.notes.v1","doc":"A note.","fields":[
+        {"name":"text","type":"string","doc":"The note."}]}
+      """;
+  private static final String NOTE_SCHEMA_V2 =
+      """
+      {"type":"record","name":"AddNote","namespace":"it.notes.v1","doc":"A note.","fields":[
+        {"name":"text","type":"string","doc":"The note."},
+        {"name":"pinned","type":["null","boolean"],"default":null,"doc":"Shown first."}]}
+      """;
+
+  private static Path copyCatalog() throws IOException {
+    Path dir = Files.createTempDirectory("gateway-it-apis");
+    Path source = Path.of("../apis").toAbsolutePath().normalize();
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Files.createDirectories(dir.resolve("schemas/notes/v1"));
+    Files.writeString(dir.resolve("schemas/notes/v1/AddNote.avsc"), NOTE_SCHEMA_V1);
+    Files.writeString(
+        dir.resolve("notes-v1.yaml"),
+        """
+        name: notes
+        version: v1
+        basePath: /notes/v1
+        operations:
+          - id: addNote
+            method: POST
+            path: /notes
+            scopes: [orders:write]
+            request:
+              schema: schemas/notes/v1/AddNote.avsc
+            backend:
+              workflow: add-note
+        """);
+    return dir;
+  }
+
   @BeforeAll
   static void start() throws Exception {
+    catalog = copyCatalog();
     kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("gateway-it"));
     registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("gateway-it"));
     signingKey = new RSAKeyGenerator(2048).keyID("gateway-it").generate();
@@ -104,7 +161,8 @@ class GatewayIT {
                 "--junction.gateway.instance-index=" + INSTANCE_INDEX,
                 "--junction.gateway.command-topic=" + COMMANDS,
                 "--junction.gateway.reply-topic=" + REPLIES,
-                "--junction.gateway.catalog-dir=" + Path.of("../apis").toAbsolutePath(),
+                "--junction.gateway.catalog-dir=" + catalog,
+                "--junction.gateway.catalog-scan-interval=200ms",
                 "--junction.gateway.orchestrator-url=" + issuerUrl,
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="
                     + issuerUrl
@@ -352,6 +410,61 @@ class GatewayIT {
   }
 
   @Test
+  void listsEveryViolationOfTheBodyInOneProblem() throws Exception {
+    HttpResponse<String> response =
+        post(ORDERS, validToken("orders:write"), "{\"customerId\":7,\"quantity\":\"two\"}");
+
+    assertProblem(response, 400, "invalid-request");
+    assertThat(json(response).get("errors"))
+        .extracting(error -> error.get("pointer").asString())
+        .containsExactlyInAnyOrder("/customerId", "/sku", "/quantity");
+  }
+
+  @Test
+  void picksUpACompatibleNewSchemaVersionWithoutRestart() throws Exception {
+    String token = validToken("orders:write");
+    String v2Body = "{\"text\":\"call back\",\"pinned\":true}";
+    assertProblem(post(NOTES, token, v2Body), 400, "invalid-request");
+
+    Files.writeString(catalog.resolve("schemas/notes/v1/AddNote.avsc"), NOTE_SCHEMA_V2);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> post(NOTES, token, v2Body).statusCode() == 201);
+    HttpResponse<String> v2 = post(NOTES, token, v2Body);
+    HttpResponse<String> v1 = post(NOTES, token, "{\"text\":\"v1 client\"}");
+    assertThat(v2.statusCode()).isEqualTo(201);
+    assertThat(v1.statusCode()).isEqualTo(201);
+    assertThat(JSON.readTree(command(v2).getBody()).get("pinned").asBoolean()).isTrue();
+    JsonNode v1Body = JSON.readTree(command(v1).getBody());
+    assertThat(v1Body.get("text").asString()).isEqualTo("v1 client");
+    assertThat(v1Body.get("pinned").isNull()).as("the new field's default").isTrue();
+  }
+
+  /** Last: it stops the registry. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void keepsServingWhileTheRegistryIsDown() throws Exception {
+    String token = validToken("orders:write");
+    assertThat(post(ORDERS, token, ORDER).statusCode()).isEqualTo(201);
+
+    registry.close();
+    assertThat(registry.process().isAlive()).isFalse();
+
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> response = post(ORDERS, token, ORDER);
+      assertThat(response.statusCode()).as("call %d without a registry", i).isEqualTo(201);
+      assertThat(command(response).getBody()).contains("SKU-1");
+    }
+  }
+
+  private static WorkflowRequested command(HttpResponse<String> response) {
+    String runId = response.headers().firstValue("X-Run-Id").orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).until(() -> orchestrator.commands.containsKey(runId));
+    return orchestrator.commands.get(runId).value();
+  }
+
+  @Test
   void rejectsBodyOverTheSizeLimit() throws Exception {
     String huge =
         "{\"customerId\":\"" + "x".repeat(300 * 1024) + "\",\"sku\":\"s\",\"quantity\":1}";
@@ -417,6 +530,24 @@ class GatewayIT {
     assertThat(response.headers().firstValue("X-Run-Id")).isPresent();
     assertThat(runsAuthorization.get()).isNull();
     assertProblem(get("/runs/r-42", null), 401, "unauthorized");
+  }
+
+  @Test
+  void registersItsCommandSchemaWithBackwardCompatibilityAtStart() throws Exception {
+    String subject = registry.ccompatUrl() + "/subjects/" + COMMANDS + "-value";
+    HttpResponse<String> config =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(registry.ccompatUrl() + "/config/" + COMMANDS + "-value"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> versions =
+        http.send(
+            HttpRequest.newBuilder(URI.create(subject + "/versions")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(json(config).get("compatibilityLevel").asString()).isEqualTo("BACKWARD");
+    assertThat(versions.body()).isEqualTo("[1]");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
 import dev.junction.standalone.bench.RunHistoryBenchmark;
 import dev.junction.standalone.runs.RunsCommand;
+import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
@@ -34,6 +35,7 @@ public final class JunctionCli {
           case "bench-echo" -> Benchmark.echo(options, OUT);
           case "runs" -> RunsCommand.run(options, OUT);
           case "bench-history" -> RunHistoryBenchmark.run(InfraPaths.home(), options, OUT);
+          case "schemas" -> SchemasCommand.run(InfraPaths.home(), options, System.getenv(), OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
             OUT.println("Unknown command: " + command);
@@ -55,6 +57,8 @@ public final class JunctionCli {
                                         measure the raw Kafka round trip and the sample API
           runs list|show|cancel|resubmit  the run history (bin/junction runs help)
           bench-history [--runs N]      time the run history API with N runs (100000) kept
+          schemas check|register|release [--registry URL]
+                                        check and register the Avro schemas (docs/schemas.md)
         """);
     return status;
   }

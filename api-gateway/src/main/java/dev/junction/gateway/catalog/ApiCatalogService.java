@@ -27,7 +27,8 @@ import org.springframework.context.SmartLifecycle;
  * folders and on file systems where watch events are unreliable, and costs little for a catalog.
  *
  * <p>At start-up an invalid file stops the gateway. Later, an invalid file is refused and the
- * previous version of that file keeps serving, so a bad edit cannot take an API down.
+ * previous version of that file keeps serving, so a bad edit cannot take an API down; so is a
+ * schema edit that would break the clients of the version being served ({@link SchemaEvolution}).
  */
 public final class ApiCatalogService implements SmartLifecycle {
 
@@ -97,7 +98,15 @@ public final class ApiCatalogService implements SmartLifecycle {
     Map<Path, ApiDefinition> apis = new HashMap<>();
     for (Path file : catalogFiles()) {
       try {
-        apis.put(file, loader.load(dir, file));
+        ApiDefinition next = loader.load(dir, file);
+        ApiDefinition served = loaded.get(file);
+        if (served != null) {
+          List<String> breaking = SchemaEvolution.breakingChanges(served, next);
+          if (!breaking.isEmpty()) {
+            throw new CatalogException(next.source(), breaking);
+          }
+        }
+        apis.put(file, next);
       } catch (CatalogException e) {
         ApiDefinition previous = loaded.get(file);
         log.error(

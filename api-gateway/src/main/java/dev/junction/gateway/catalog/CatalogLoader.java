@@ -1,5 +1,6 @@
 package dev.junction.gateway.catalog;
 
+import dev.junction.contract.schema.ApiSchemas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class CatalogLoader {
   private static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final Set<String> API_KEYS =
-      Set.of("name", "version", "title", "description", "basePath", "operations");
+      Set.of("name", "version", "title", "description", "basePath", "unknownFields", "operations");
   private static final Set<String> OPERATION_KEYS =
       Set.of(
           "id",
@@ -150,6 +151,7 @@ public final class CatalogLoader {
       String description = text(root, "description", false, null, null);
       String basePath =
           text(root, "basePath", true, BASE_PATH, "a path like /orders/v1, without a trailing /");
+      UnknownFields unknownFields = unknownFields(root);
       List<Operation> operations = new ArrayList<>();
       JsonNode ops = root.get("operations");
       if (ops == null || !ops.isArray() || ops.isEmpty()) {
@@ -159,7 +161,8 @@ public final class CatalogLoader {
         Set<String> routes = new HashSet<>();
         for (int i = 0; i < ops.size(); i++) {
           Operation operation =
-              operation(ops.get(i), "operations[" + i + "]", name, version, basePath);
+              operation(
+                  ops.get(i), "operations[" + i + "]", name, version, basePath, unknownFields);
           if (operation == null) {
             continue;
           }
@@ -178,7 +181,12 @@ public final class CatalogLoader {
     }
 
     private Operation operation(
-        JsonNode node, String at, String api, String version, String basePath) {
+        JsonNode node,
+        String at,
+        String api,
+        String version,
+        String basePath,
+        UnknownFields unknownFields) {
       if (!node.isObject()) {
         problems.add(at + ": must be a mapping");
         return null;
@@ -192,7 +200,7 @@ public final class CatalogLoader {
       String summary = text(node, at, "summary", false, null, null);
       List<String> scopes = scopes(node, at);
       Optional<Schema> requestSchema = schema(node, at, "request");
-      schema(node, at, "response");
+      Optional<Schema> responseSchema = schema(node, at, "response");
       String workflow = backend(node, at);
       Duration timeout = timeout(node, at);
       OnTimeout onTimeout = onTimeout(node, at);
@@ -208,6 +216,8 @@ public final class CatalogLoader {
           summary,
           scopes,
           requestSchema,
+          responseSchema,
+          unknownFields,
           workflow,
           timeout,
           onTimeout);
@@ -270,6 +280,17 @@ public final class CatalogLoader {
         problems.add(where + ".schema: '" + file + "' is outside the catalog folder");
         return Optional.empty();
       }
+      if (!path.startsWith(dir.resolve(ApiSchemas.FOLDER))) {
+        // bin/junction schemas register and the build's compatibility check look there only
+        problems.add(
+            where
+                + ".schema: '"
+                + file
+                + "' must be under "
+                + ApiSchemas.FOLDER
+                + "/ (schemas/<api>/<version>/<Record>.avsc), where schemas are registered from");
+        return Optional.empty();
+      }
       if (!Files.isRegularFile(path)) {
         problems.add(
             where + ".schema: file '" + file + "' does not exist (relative to the catalog folder)");
@@ -329,6 +350,19 @@ public final class CatalogLoader {
         problems.add(at + ".timeout: must be a duration like 5s or 500ms, got '" + value + "'");
         return null;
       }
+    }
+
+    private UnknownFields unknownFields(JsonNode root) {
+      String value = text(root, "unknownFields", false, null, null);
+      if (value == null) {
+        return UnknownFields.REFUSE;
+      }
+      return UnknownFields.fromYaml(value)
+          .orElseGet(
+              () -> {
+                problems.add("unknownFields: must be refuse or drop, got '" + value + "'");
+                return UnknownFields.REFUSE;
+              });
     }
 
     private OnTimeout onTimeout(JsonNode node, String at) {

@@ -19,6 +19,10 @@ import org.springframework.http.HttpMethod;
  * @param scopes OAuth2 scopes a caller must all hold
  * @param requestSchema Avro record schema the JSON body is validated against, if the operation
  *     declares one
+ * @param responseSchema Avro record schema the JSON body of a successful (2xx) reply is rendered
+ *     through, if the operation declares one
+ * @param unknownFields what happens to body members the request schema does not declare (the API's
+ *     {@code unknownFields} setting)
  * @param workflow workflow the orchestrator runs for a call
  * @param timeout how long the gateway waits for the workflow's reply
  * @param onTimeout what the gateway answers when the reply does not come in time
@@ -32,6 +36,8 @@ public record Operation(
     String summary,
     List<String> scopes,
     Optional<Schema> requestSchema,
+    Optional<Schema> responseSchema,
+    UnknownFields unknownFields,
     String workflow,
     Duration timeout,
     OnTimeout onTimeout) {

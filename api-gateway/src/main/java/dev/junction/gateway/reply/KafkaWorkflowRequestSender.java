@@ -1,6 +1,7 @@
 package dev.junction.gateway.reply;
 
 import dev.junction.contract.kafka.AvroSerdes;
+import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.wire.WorkflowRequested;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +41,15 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
    * @param producerProperties Boot's producer settings ({@code spring.kafka.*}), to which the
    *     request path's latency and durability settings are added
    * @param registryUrl Apicurio v3 API URL
+   * @param credentials OAuth2 client credentials for the registry, or {@code null}
    * @param phase lifecycle phase; before the web server's, so the producer is warm first
    */
   public KafkaWorkflowRequestSender(
-      String topic, Map<String, Object> producerProperties, String registryUrl, int phase) {
+      String topic,
+      Map<String, Object> producerProperties,
+      String registryUrl,
+      RegistryCredentials credentials,
+      int phase) {
     this.topic = topic;
     this.phase = phase;
     Map<String, Object> config = new HashMap<>(producerProperties);
@@ -55,7 +61,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "junction-gateway-commands");
     // Bounds how long send() may block the event loop if metadata is missing (broker down).
     config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-    this.valueSerializer = AvroSerdes.serializer(registryUrl);
+    this.valueSerializer = AvroSerdes.serializer(registryUrl, credentials);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), valueSerializer);
   }
 

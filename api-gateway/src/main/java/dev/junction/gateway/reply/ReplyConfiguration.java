@@ -51,7 +51,11 @@ public class ReplyConfiguration {
   KafkaWorkflowRequestSender workflowRequestSender(
       GatewayProperties gateway, JunctionProperties junction, KafkaProperties kafka) {
     return new KafkaWorkflowRequestSender(
-        gateway.commandTopic(), kafka.buildProducerProperties(), junction.registry().url(), PHASE);
+        gateway.commandTopic(),
+        kafka.buildProducerProperties(),
+        junction.registry().url(),
+        junction.registry().credentials().orElse(null),
+        PHASE);
   }
 
   @Bean
@@ -67,6 +71,7 @@ public class ReplyConfiguration {
         gateway.instanceIndex(),
         kafka.buildConsumerProperties(),
         junction.registry().url(),
+        junction.registry().credentials().orElse(null),
         admin,
         pending,
         meters,

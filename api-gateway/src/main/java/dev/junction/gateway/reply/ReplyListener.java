@@ -1,6 +1,7 @@
 package dev.junction.gateway.reply;
 
 import dev.junction.contract.kafka.AvroSerdes;
+import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.wire.WorkflowReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,6 +67,7 @@ public final class ReplyListener implements SmartLifecycle {
    * @param partition this instance's partition of it
    * @param consumerProperties Boot's consumer settings ({@code spring.kafka.*})
    * @param registryUrl Apicurio v3 API URL
+   * @param credentials OAuth2 client credentials for the registry, or {@code null}
    * @param admin used to check the partition exists before assigning it
    * @param phase lifecycle phase; before the web server's
    */
@@ -74,6 +76,7 @@ public final class ReplyListener implements SmartLifecycle {
       int partition,
       Map<String, Object> consumerProperties,
       String registryUrl,
+      RegistryCredentials credentials,
       KafkaAdmin admin,
       PendingReplies pending,
       MeterRegistry meters,
@@ -93,7 +96,7 @@ public final class ReplyListener implements SmartLifecycle {
         new KafkaConsumer<>(
             config,
             new StringDeserializer(),
-            AvroSerdes.deserializer(WorkflowReply.class, registryUrl));
+            AvroSerdes.deserializer(WorkflowReply.class, registryUrl, credentials));
     this.unmatched =
         Counter.builder("junction.gateway.replies.unmatched")
             .description("Replies for runs no request of this instance awaits (late or foreign)")

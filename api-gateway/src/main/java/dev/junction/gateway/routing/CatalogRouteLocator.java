@@ -152,7 +152,9 @@ public final class CatalogRouteLocator implements RouteLocator {
           .ifPresent(
               schema ->
                   filters.add(
-                      bodyValidation.apply(new BodyValidationGatewayFilterFactory.Config(schema))));
+                      bodyValidation.apply(
+                          new BodyValidationGatewayFilterFactory.Config(
+                              schema, operation.unknownFields()))));
       filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
       routes.add(
           Route.async()

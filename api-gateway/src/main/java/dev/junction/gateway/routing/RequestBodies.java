@@ -29,6 +29,14 @@ final class RequestBodies {
         .doOnNext(body -> exchange.getAttributes().put(ATTRIBUTE, body));
   }
 
+  /**
+   * Replaces the body later filters read, e.g. by the canonical JSON of the validated record. The
+   * request's own byte stream is not touched: no filter after this one proxies it.
+   */
+  static void replace(ServerWebExchange exchange, String body) {
+    exchange.getAttributes().put(ATTRIBUTE, body);
+  }
+
   private static String text(DataBuffer buffer) {
     try {
       return buffer.toString(StandardCharsets.UTF_8);

@@ -3,9 +3,9 @@ package dev.junction.gateway.routing;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.CatalogLoader;
-import dev.junction.gateway.catalog.JsonBodyValidator;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
+import dev.junction.gateway.schema.JsonAvroConverter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,8 +33,8 @@ public class RoutingConfiguration {
   }
 
   @Bean
-  JsonBodyValidator jsonBodyValidator(JsonMapper json) {
-    return new JsonBodyValidator(json);
+  JsonAvroConverter jsonAvroConverter(JsonMapper json) {
+    return new JsonAvroConverter(json);
   }
 
   @Bean
@@ -44,9 +44,9 @@ public class RoutingConfiguration {
 
   @Bean
   BodyValidationGatewayFilterFactory bodyValidationGatewayFilterFactory(
-      JsonBodyValidator validator, ProblemWriter problems, GatewayProperties gateway) {
+      JsonAvroConverter converter, ProblemWriter problems, GatewayProperties gateway) {
     return new BodyValidationGatewayFilterFactory(
-        validator, problems, Math.toIntExact(gateway.maxBodySize().toBytes()));
+        converter, problems, Math.toIntExact(gateway.maxBodySize().toBytes()));
   }
 
   @Bean
@@ -60,11 +60,12 @@ public class RoutingConfiguration {
       RequestReplyClient client,
       ProblemWriter problems,
       JsonMapper json,
+      JsonAvroConverter converter,
       GatewayProperties gateway,
       Clock clock) {
     return new WorkflowGatewayFilterFactory(
         client,
-        new WorkflowResponses(problems, json),
+        new WorkflowResponses(problems, json, converter),
         problems,
         gateway.replyTopic(),
         gateway.instanceIndex(),

@@ -2,10 +2,12 @@ package dev.junction.gateway.routing;
 
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.Problem;
 import dev.junction.gateway.problem.ProblemType;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.ReplyResult;
+import dev.junction.gateway.schema.JsonAvroConverter;
 import dev.junction.wire.WorkflowOutcome;
 import dev.junction.wire.WorkflowReply;
 import java.net.URI;
@@ -15,6 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,17 +31,21 @@ final class WorkflowResponses {
   private static final Set<String> FRAMING_HEADERS =
       Set.of("content-length", "transfer-encoding", "connection", "content-type", "x-run-id");
 
+  private static final Logger log = LoggerFactory.getLogger(WorkflowResponses.class);
+
   private final ProblemWriter problems;
   private final JsonMapper json;
+  private final JsonAvroConverter converter;
 
-  WorkflowResponses(ProblemWriter problems, JsonMapper json) {
+  WorkflowResponses(ProblemWriter problems, JsonMapper json, JsonAvroConverter converter) {
     this.problems = problems;
     this.json = json;
+    this.converter = converter;
   }
 
   HttpAnswer toAnswer(ReplyResult result, String runId, Operation operation) {
     return switch (result) {
-      case ReplyResult.Replied replied -> fromReply(replied.reply());
+      case ReplyResult.Replied replied -> fromReply(replied.reply(), runId, operation);
       case ReplyResult.Async async ->
           accepted(runId, Map.of("Preference-Applied", "respond-async"));
       case ReplyResult.TimedOut timedOut ->
@@ -59,7 +68,7 @@ final class WorkflowResponses {
     return "/runs/" + runId;
   }
 
-  private HttpAnswer fromReply(WorkflowReply reply) {
+  private HttpAnswer fromReply(WorkflowReply reply, String runId, Operation operation) {
     if (reply.getOutcome() == WorkflowOutcome.FAILED && reply.getProblem() != null) {
       dev.junction.wire.Problem wire = reply.getProblem();
       Problem problem =
@@ -80,11 +89,33 @@ final class WorkflowResponses {
     if (reply.getBody() == null) {
       return new HttpAnswer(reply.getStatus(), headers, null, new byte[0]);
     }
-    return new HttpAnswer(
-        reply.getStatus(),
-        headers,
-        contentType == null ? MediaType.APPLICATION_JSON : contentType,
-        reply.getBody().getBytes(StandardCharsets.UTF_8));
+    MediaType type = contentType == null ? MediaType.APPLICATION_JSON : contentType;
+    String body = reply.getBody();
+    if (operation.responseSchema().isPresent()
+        && reply.getStatus() / 100 == 2
+        && MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+      Schema schema = operation.responseSchema().get();
+      // The response schema is the contract: what it does not declare stays inside.
+      JsonAvroConverter.Conversion conversion =
+          converter.toRecord(body, schema, UnknownFields.DROP);
+      if (!conversion.valid()) {
+        log.warn(
+            "run {}: workflow {} answered a body that does not match {}: {}",
+            runId,
+            operation.workflow(),
+            schema.getFullName(),
+            conversion.violations());
+        return problem(
+            ProblemType.BAD_GATEWAY
+                .with(
+                    "the workflow's response does not match schema %s; see %s"
+                        .formatted(schema.getFullName(), runLocation(runId)))
+                .withErrors(conversion.violations()),
+            Map.of());
+      }
+      body = converter.toJson(conversion.record());
+    }
+    return new HttpAnswer(reply.getStatus(), headers, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
   private HttpAnswer accepted(String runId, Map<String, String> extra) {

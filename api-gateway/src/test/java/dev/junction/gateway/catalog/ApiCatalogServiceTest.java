@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,39 @@ class ApiCatalogServiceTest {
     assertThat(service.current().operations().getFirst().timeout())
         .isEqualTo(Duration.ofSeconds(7));
     assertThat(published).containsExactly(service.current());
+  }
+
+  @Test
+  void servesACompatibleNewRequestSchemaButKeepsTheServedOneOnABreakingEdit() throws IOException {
+    write("orders-v1.yaml", CatalogLoaderTest.GOOD);
+    service.loadInitial();
+    String v2 =
+        """
+        {"type":"record","name":"CreateOrderRequest","fields":[{"name":"sku","type":"string"},
+          {"name":"note","type":["null","string"],"default":null}]}
+        """;
+    String breaking =
+        """
+        {"type":"record","name":"CreateOrderRequest","fields":[{"name":"sku","type":"string"},
+          {"name":"note","type":["null","string"],"default":null},{"name":"channel","type":"string"}]}
+        """;
+
+    write("schemas/CreateOrderRequest.avsc", v2);
+    assertThat(service.reloadIfChanged()).isTrue();
+    write("schemas/CreateOrderRequest.avsc", breaking);
+
+    assertThat(service.reloadIfChanged()).isFalse();
+    assertThat(service.current().operations().getFirst().requestSchema().orElseThrow().getFields())
+        .extracting(Schema.Field::name)
+        .containsExactly("sku", "note");
+    assertThat(
+            SchemaEvolution.breakingChanges(
+                service.current().apis().getFirst(),
+                new CatalogLoader(Duration.ofSeconds(10)).load(dir, dir.resolve("orders-v1.yaml"))))
+        .singleElement()
+        .asString()
+        .startsWith("operations[0].request.schema: field 'channel' breaks BACKWARD")
+        .contains("the new schema cannot read data written with the schema being served");
   }
 
   @Test

@@ -90,6 +90,23 @@ class CatalogLoaderTest {
     assertThat(get.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(get.onTimeout()).isEqualTo(OnTimeout.ACCEPTED);
     assertThat(get.requestSchema()).isEmpty();
+    assertThat(create.unknownFields()).isEqualTo(UnknownFields.REFUSE);
+  }
+
+  @Test
+  void readsTheApisUnknownFieldsSetting() throws IOException {
+    ApiDefinition api =
+        loader.load(
+            dir,
+            write(
+                "orders-v1.yaml",
+                GOOD.replace("title: Orders", "title: Orders\nunknownFields: drop")));
+
+    assertThat(api.operations())
+        .extracting(Operation::unknownFields)
+        .containsOnly(UnknownFields.DROP);
+    assertThat(problems(GOOD.replace("title: Orders", "title: Orders\nunknownFields: ignore")))
+        .containsExactly("unknownFields: must be refuse or drop, got 'ignore'");
   }
 
   @Test
@@ -120,7 +137,7 @@ class CatalogLoaderTest {
 
     assertThat(problems(bad))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of basePath, description, name, operations, title, version)",
+            "colour: unknown key (expected one of basePath, description, name, operations, title, unknownFields, version)",
             "name: must be lowercase letters, digits and dashes, got 'Orders!'",
             "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
             "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",
@@ -157,6 +174,11 @@ class CatalogLoaderTest {
     assertThat(problems(GOOD.replace("schemas/CreateOrderRequest.avsc", "../secret.avsc")))
         .containsExactly(
             "operations[0].request.schema: '../secret.avsc' is outside the catalog folder");
+    Files.writeString(dir.resolve("Loose.avsc"), SCHEMA);
+    assertThat(problems(GOOD.replace("schemas/CreateOrderRequest.avsc", "Loose.avsc")))
+        .containsExactly(
+            "operations[0].request.schema: 'Loose.avsc' must be under schemas/"
+                + " (schemas/<api>/<version>/<Record>.avsc), where schemas are registered from");
     Files.writeString(dir.resolve("schemas/Plain.avsc"), "\"string\"");
     assertThat(problems(GOOD.replace("CreateOrderRequest.avsc", "Plain.avsc")))
         .containsExactly(

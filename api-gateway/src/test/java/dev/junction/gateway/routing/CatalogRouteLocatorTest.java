@@ -6,12 +6,13 @@ import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.CatalogLoader;
-import dev.junction.gateway.catalog.JsonBodyValidator;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
+import dev.junction.gateway.schema.JsonAvroConverter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,14 +46,15 @@ class CatalogRouteLocatorTest {
           URI.create("http://127.0.0.1:8081"),
           new ScopeCheckGatewayFilterFactory(problems),
           new BodyValidationGatewayFilterFactory(
-              new JsonBodyValidator(JsonMapper.shared()), problems, 1024),
+              new JsonAvroConverter(JsonMapper.shared()), problems, 1024),
           new WorkflowGatewayFilterFactory(
               new RequestReplyClient(
                   request -> CompletableFuture.completedFuture(null),
                   new PendingReplies(1),
                   Clock.systemUTC(),
                   new SimpleMeterRegistry()),
-              new WorkflowResponses(problems, JsonMapper.shared()),
+              new WorkflowResponses(
+                  problems, JsonMapper.shared(), new JsonAvroConverter(JsonMapper.shared())),
               problems,
               "gateway.replies",
               0,
@@ -80,6 +82,8 @@ class CatalogRouteLocatorTest {
                           null,
                           List.of(),
                           Optional.empty(),
+                          Optional.empty(),
+                          UnknownFields.REFUSE,
                           "get-order",
                           Duration.ofSeconds(5),
                           OnTimeout.ACCEPTED)),

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.ReplyResult;
+import dev.junction.gateway.schema.JsonAvroConverter;
 import dev.junction.wire.Problem;
 import dev.junction.wire.WorkflowOutcome;
 import dev.junction.wire.WorkflowReply;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -23,7 +26,74 @@ import tools.jackson.databind.json.JsonMapper;
 class WorkflowResponsesTest {
 
   private final WorkflowResponses responses =
-      new WorkflowResponses(new ProblemWriter(JsonMapper.shared()), JsonMapper.shared());
+      new WorkflowResponses(
+          new ProblemWriter(JsonMapper.shared()),
+          JsonMapper.shared(),
+          new JsonAvroConverter(JsonMapper.shared()));
+
+  private static final Schema RESPONSE =
+      new Schema.Parser()
+          .parse(
+              """
+              {"type":"record","name":"CreateOrderResponse","fields":[
+                {"name":"orderId","type":"string"},
+                {"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},
+                {"name":"note","type":["null","string"],"default":null}]}
+              """);
+
+  private static Operation withResponseSchema() {
+    Operation plain = operation(OnTimeout.ACCEPTED);
+    return new Operation(
+        plain.api(),
+        plain.apiVersion(),
+        plain.id(),
+        plain.method(),
+        plain.path(),
+        plain.summary(),
+        plain.scopes(),
+        plain.requestSchema(),
+        Optional.of(RESPONSE),
+        plain.unknownFields(),
+        plain.workflow(),
+        plain.timeout(),
+        plain.onTimeout());
+  }
+
+  @Test
+  void rendersASuccessfulBodyThroughTheResponseSchema() {
+    WorkflowReply reply =
+        reply()
+            .setOutcome(WorkflowOutcome.SUCCEEDED)
+            .setStatus(201)
+            .setBody("{\"orderId\":\"o1\",\"total\":\"12.5\",\"internal\":\"x\"}")
+            .build();
+
+    HttpAnswer answer =
+        responses.toAnswer(new ReplyResult.Replied(reply), "r1", withResponseSchema());
+
+    assertThat(answer.status()).isEqualTo(201);
+    assertThat(body(answer)).isEqualTo("{\"orderId\":\"o1\",\"total\":12.50,\"note\":null}");
+  }
+
+  @Test
+  void answersBadGatewayWhenTheWorkflowsBodyBreaksTheResponseSchema() {
+    WorkflowReply reply =
+        reply()
+            .setOutcome(WorkflowOutcome.SUCCEEDED)
+            .setStatus(200)
+            .setBody("{\"total\":true}")
+            .build();
+
+    HttpAnswer answer =
+        responses.toAnswer(new ReplyResult.Replied(reply), "r1", withResponseSchema());
+
+    assertThat(answer.status()).isEqualTo(502);
+    assertThat(answer.contentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(body(answer))
+        .contains("bad-gateway")
+        .contains("\"pointer\":\"/orderId\"")
+        .contains("\"pointer\":\"/total\"");
+  }
 
   static Operation operation(OnTimeout onTimeout) {
     return new Operation(
@@ -35,6 +105,8 @@ class WorkflowResponsesTest {
         "Place an order",
         List.of("orders:write"),
         Optional.empty(),
+        Optional.empty(),
+        UnknownFields.REFUSE,
         "create-order",
         Duration.ofSeconds(5),
         onTimeout);

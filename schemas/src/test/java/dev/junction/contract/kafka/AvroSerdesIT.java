@@ -2,6 +2,7 @@ package dev.junction.contract.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.junction.infra.ApicurioRegistry;
 import dev.junction.wire.WorkflowRequested;
 import java.net.URI;
@@ -12,6 +13,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +30,7 @@ class AvroSerdesIT {
 
   private static final String TOPIC = "avro-serdes-it.commands";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static ApicurioRegistry registry;
 
   @BeforeAll
@@ -56,6 +62,29 @@ class AvroSerdesIT {
     assertThat(schema.body()).contains("WorkflowRequested");
     assertThat(get(registry.ccompatUrl() + "/subjects").body()).contains(TOPIC + "-value");
     assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(request);
+  }
+
+  @Test
+  void plainAvroReadsTheRecordWithTheSchemaTheCompatibleApiServes() throws Exception {
+    WorkflowRequested request = request("run-plain");
+    byte[] bytes =
+        AvroSerdes.<WorkflowRequested>serializer(registry.registryUrl()).serialize(TOPIC, request);
+
+    // Confluent's framing: magic byte 0, 4-byte big-endian schema id, then Avro binary
+    ByteBuffer frame = ByteBuffer.wrap(bytes);
+    assertThat(frame.get()).isZero();
+    int schemaId = frame.getInt();
+    HttpResponse<String> served = get(registry.ccompatUrl() + "/schemas/ids/" + schemaId);
+    Schema writer = new Schema.Parser().parse(JSON.readTree(served.body()).get("schema").asText());
+    GenericRecord record =
+        new GenericDatumReader<GenericRecord>(writer)
+            .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+
+    assertThat(record.get("runId")).hasToString("run-plain");
+    assertThat(record.get("workflow")).hasToString("create-order");
+    assertThat(record.get("body")).hasToString("{\"sku\":\"sku-1\"}");
+    assertThat(record.get("requestedAt")).isEqualTo(request.getRequestedAt().toEpochMilli());
+    assertThat(record.get("replyPartition")).isEqualTo(0);
   }
 
   @Test
