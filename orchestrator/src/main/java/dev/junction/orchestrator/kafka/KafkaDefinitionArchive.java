@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,7 +26,6 @@ final class KafkaDefinitionArchive implements WorkflowCatalog.Archive, AutoClose
 
   private static final Logger log = LoggerFactory.getLogger(KafkaDefinitionArchive.class);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
-  private static final long ACK_TIMEOUT_SECONDS = 10;
 
   private final String topic;
   private final Producer<String, WorkflowDefinitionVersion> producer;
@@ -57,16 +53,7 @@ final class KafkaDefinitionArchive implements WorkflowCatalog.Archive, AutoClose
             .setText(text)
             .setLoadedAt(clock.instant())
             .build();
-    try {
-      producer
-          .send(new ProducerRecord<>(topic, definition.label(), version))
-          .get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while archiving " + definition.label(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaException("cannot archive " + definition.label() + " on " + topic, e);
-    }
+    Acks.send(producer, new ProducerRecord<>(topic, definition.label(), version));
   }
 
   /** Reads the whole topic and restores each version into the catalog. */

@@ -7,19 +7,13 @@ import dev.junction.wire.RunControl;
 import dev.junction.wire.WorkflowRequested;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 
 /** Sends the runs API's records (cancel, resubmit) and waits for the broker's ack. */
 final class KafkaRunCommandSender implements RunCommands.Sender, AutoCloseable {
-
-  private static final long ACK_TIMEOUT_SECONDS = 10;
 
   private final Producer<String, SpecificRecord> producer;
   private final CloudEvents cloudEvents;
@@ -60,14 +54,7 @@ final class KafkaRunCommandSender implements RunCommands.Sender, AutoCloseable {
   }
 
   private void send(ProducerRecord<String, SpecificRecord> record) {
-    try {
-      producer.send(record).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while sending to " + record.topic(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaException("could not send to " + record.topic() + ": " + e.getMessage(), e);
-    }
+    Acks.send(producer, record);
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.generic.GenericData;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -44,7 +43,6 @@ final class KafkaTriggers implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaTriggers.class);
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final long ACK_TIMEOUT_SECONDS = 10;
   private static final byte AVRO_MAGIC = 0;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -88,7 +86,33 @@ final class KafkaTriggers implements SmartLifecycle {
     thread = Thread.ofPlatform().name("kafka-triggers").daemon().start(this::loop);
   }
 
+  /**
+   * Reads until stopped. A failure (the broker refusing a send, a lost connection) closes the
+   * consumer without committing, and a new one starts from the last committed offsets a second
+   * later: a record is never skipped.
+   */
   private void loop() {
+    while (running) {
+      try {
+        consume();
+      } catch (WakeupException e) {
+        // stopping
+      } catch (RuntimeException e) {
+        log.error("Kafka triggers failed; starting again in 1 s: {}", e.getMessage(), e);
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void consume() throws InterruptedException {
     try (Consumer<String, byte[]> created = consumers.get()) {
       consumer = created;
       Set<String> subscribed = Set.of();
@@ -120,12 +144,6 @@ final class KafkaTriggers implements SmartLifecycle {
           created.commitSync();
         }
       }
-    } catch (WakeupException e) {
-      // stopping
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("Kafka triggers stopped: {}", e.getMessage(), e);
     }
   }
 
@@ -199,14 +217,9 @@ final class KafkaTriggers implements SmartLifecycle {
             Topics.deadLetter(record.topic()), null, record.key(), record.value(), headers));
   }
 
+  /** Fails the loop when the broker refuses: nothing is committed, so the record comes again. */
   private void send(ProducerRecord<String, byte[]> record) {
-    try {
-      producer.send(record).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // not committed: the record is read again after a restart
-      throw new IllegalStateException(
-          "cannot send to " + record.topic() + ": " + e.getMessage(), e);
-    }
+    Acks.send(producer, record);
   }
 
   @Override

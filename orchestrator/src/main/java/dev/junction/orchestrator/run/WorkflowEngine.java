@@ -243,14 +243,7 @@ public final class WorkflowEngine {
       StepState step = target.state();
       if (step.getStatus() == StepStatus.RUNNING) {
         effects.add(command(state.getRunId(), target, step.getAttempt(), step.getInput()));
-        effects.add(
-            new Effect.ScheduleTimer(
-                new RunTimer(
-                    state.getRunId(),
-                    RunTimer.Kind.TIMEOUT,
-                    target.commandStepId(),
-                    step.getAttempt(),
-                    step.getStartedAt().plus(target.timeout()))));
+        effects.add(new Effect.ScheduleTimer(target.timeoutTimer(state.getRunId())));
       } else if (step.getStatus() == StepStatus.WAITING && step.getNextAttemptAt() != null) {
         boolean delay =
             !target.compensation() && target.group() == null && target.definition().isDelay();
@@ -931,6 +924,16 @@ public final class WorkflowEngine {
       return compensation ? definition.compensation().timeout() : definition.timeout();
     }
 
+    /** The timer of the attempt in flight: its start plus the timeout. */
+    RunTimer timeoutTimer(String runId) {
+      return new RunTimer(
+          runId,
+          RunTimer.Kind.TIMEOUT,
+          commandStepId(),
+          state.getAttempt(),
+          state.getStartedAt().plus(timeout()));
+    }
+
     RetryPolicy retry() {
       return compensation ? definition.compensation().retry() : definition.retry();
     }
@@ -1030,15 +1033,7 @@ public final class WorkflowEngine {
 
     /** Drops the timeout timer of the target's attempt in flight. */
     void cancelTimeout(Target target) {
-      StepState step = target.state();
-      effects.add(
-          new Effect.CancelTimer(
-              new RunTimer(
-                  state.getRunId(),
-                  RunTimer.Kind.TIMEOUT,
-                  target.commandStepId(),
-                  step.getAttempt(),
-                  step.getStartedAt().plus(target.timeout()))));
+      effects.add(new Effect.CancelTimer(target.timeoutTimer(state.getRunId())));
     }
 
     void timer(RunTimer.Kind kind, String stepId, int attempt, Instant due) {
