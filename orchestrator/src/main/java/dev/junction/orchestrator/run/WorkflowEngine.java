@@ -331,6 +331,12 @@ public final class WorkflowEngine {
         startParallel(change, step);
         return;
       }
+      if (step.kind() == StepDefinition.Kind.SWITCH) {
+        if (startSwitch(change, step)) {
+          return;
+        }
+        continue; // no case applies: skipped
+      }
       if (step.kind() == StepDefinition.Kind.FOR_EACH) {
         if (startForEach(change, step)) {
           return;
@@ -385,6 +391,64 @@ public final class WorkflowEngine {
     for (int i = 0; i < children.size(); i++) {
       startAttempt(change, Target.child(step, step.branches().get(i), group, children.get(i)), 1);
     }
+  }
+
+  /**
+   * Starts the first case of a switch step whose condition holds (a case without one is the
+   * default).
+   *
+   * @return false when no case applies: the step is skipped
+   */
+  private boolean startSwitch(Change change, StepDefinition step) {
+    Map<String, Object> variables = RunVariables.of(change.state);
+    for (StepDefinition option : step.cases()) {
+      JsonNode input;
+      try {
+        if (option.when() != null) {
+          JsonNode holds = option.when().evaluate(variables);
+          if (!holds.isBoolean()) {
+            failForGood(
+                change,
+                expressionFailed(
+                    "when of case '"
+                        + option.id()
+                        + "' of step '"
+                        + step.id()
+                        + "' must give true or false, gave "
+                        + holds));
+            return true;
+          }
+          if (!holds.asBoolean()) {
+            continue;
+          }
+        }
+        input = option.call().input().evaluate(variables);
+      } catch (ExpressionEvaluationException e) {
+        failForGood(
+            change,
+            expressionFailed(
+                "case '" + option.id() + "' of step '" + step.id() + "': " + e.getMessage()));
+        return true;
+      }
+      StepState child = pending(option.id(), input.toString(), null, change);
+      StepState group = group(step, new ArrayList<>(List.of(child)), change);
+      change.state.getSteps().add(group);
+      startAttempt(change, Target.child(step, option, group, child), 1);
+      return true;
+    }
+    change
+        .state
+        .getSteps()
+        .add(
+            StepState.newBuilder()
+                .setStepId(step.id())
+                .setStatus(StepStatus.SKIPPED)
+                .setStartedAt(change.now)
+                .setEndedAt(change.now)
+                .build());
+    change.state.setCurrentStep(change.state.getCurrentStep() + 1);
+    change.event(step.id(), null, "skipped: no case applies");
+    return false;
   }
 
   /**
@@ -459,6 +523,18 @@ public final class WorkflowEngine {
    */
   private void settleGroup(Change change, StepDefinition step, StepState group) {
     List<StepState> children = group.getChildren();
+    if (step.kind() == StepDefinition.Kind.SWITCH) {
+      StepState chosen = children.getFirst();
+      if (chosen.getStatus() == StepStatus.SUCCEEDED) {
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        output.put("case", chosen.getStepId());
+        output.set("output", RunVariables.parse(chosen.getOutput()));
+        succeedGroup(change, step, group, output);
+      } else if (chosen.getStatus() == StepStatus.FAILED) {
+        failGroup(change, step, group, describe(step, chosen));
+      }
+      return;
+    }
     boolean first =
         step.kind() == StepDefinition.Kind.PARALLEL && step.join() == StepDefinition.Join.FIRST;
     StepState failed =
@@ -536,9 +612,11 @@ public final class WorkflowEngine {
 
   private static String describe(StepDefinition step, StepState child) {
     String what =
-        step.kind() == StepDefinition.Kind.PARALLEL
-            ? "branch '" + child.getStepId() + "'"
-            : "item " + child.getStepId();
+        switch (step.kind()) {
+          case PARALLEL -> "branch '" + child.getStepId() + "'";
+          case SWITCH -> "case '" + child.getStepId() + "'";
+          default -> "item " + child.getStepId();
+        };
     String attempts = child.getAttempt() > 1 ? " after " + child.getAttempt() + " attempts" : "";
     return what + " failed" + attempts + ": " + child.getError();
   }
@@ -727,7 +805,7 @@ public final class WorkflowEngine {
             units.add(Target.of(step, state));
           }
         }
-        case PARALLEL, FOR_EACH -> {
+        case PARALLEL, FOR_EACH, SWITCH -> {
           List<StepState> done =
               state.getChildren().stream()
                   .filter(c -> c.getStatus() == StepStatus.SUCCEEDED)
@@ -738,7 +816,7 @@ public final class WorkflowEngine {
                   .toList();
           for (StepState child : done) {
             StepDefinition owner =
-                step.kind() == StepDefinition.Kind.PARALLEL ? branch(step, child) : step;
+                step.kind() == StepDefinition.Kind.FOR_EACH ? step : branch(step, child);
             if (owner != null && owner.compensation() != null) {
               units.add(Target.child(step, owner, state, child));
             }
@@ -750,8 +828,9 @@ public final class WorkflowEngine {
     return units;
   }
 
+  /** The branch or case of a group step that a child's state belongs to. */
   private static StepDefinition branch(StepDefinition step, StepState child) {
-    return step.branches().stream()
+    return step.parts().stream()
         .filter(b -> b.id().equals(child.getStepId()))
         .findFirst()
         .orElse(null);
@@ -905,9 +984,9 @@ public final class WorkflowEngine {
     static Target child(
         StepDefinition group, StepDefinition owner, StepState groupState, StepState child) {
       String id =
-          group.kind() == StepDefinition.Kind.PARALLEL
-              ? group.id() + "." + child.getStepId()
-              : group.id() + "[" + child.getStepId() + "]";
+          group.kind() == StepDefinition.Kind.FOR_EACH
+              ? group.id() + "[" + child.getStepId() + "]"
+              : group.id() + "." + child.getStepId();
       return new Target(owner, child, false, id, group, groupState);
     }
 
@@ -979,9 +1058,9 @@ public final class WorkflowEngine {
         for (StepState child : step.getChildren()) {
           if (child.getStatus() == StepStatus.RUNNING || child.getStatus() == StepStatus.WAITING) {
             StepDefinition owner =
-                definition.kind() == StepDefinition.Kind.PARALLEL
-                    ? branch(definition, child)
-                    : definition;
+                definition.kind() == StepDefinition.Kind.FOR_EACH
+                    ? definition
+                    : branch(definition, child);
             if (owner != null) {
               inFlight.add(Target.child(definition, owner, step, child));
             }

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param forEach for a forEach step, the expression giving the list whose items it calls for, or
  *     {@code null}
  * @param concurrency for a forEach step, how many items are in flight at most
+ * @param cases for a switch step, its cases in order (call steps, each with a condition but maybe
+ *     the last); the first whose condition holds runs; empty otherwise
  */
 public record StepDefinition(
     String id,
@@ -38,12 +40,18 @@ public record StepDefinition(
     List<StepDefinition> branches,
     Join join,
     Template forEach,
-    int concurrency) {
+    int concurrency,
+    List<StepDefinition> cases) {
 
   public StepDefinition {
     Objects.requireNonNull(id, "id");
     branches = List.copyOf(branches);
-    int kinds = (delay != null ? 1 : 0) + (!branches.isEmpty() ? 1 : 0) + (call != null ? 1 : 0);
+    cases = List.copyOf(cases);
+    int kinds =
+        (delay != null ? 1 : 0)
+            + (!branches.isEmpty() ? 1 : 0)
+            + (call != null ? 1 : 0)
+            + (!cases.isEmpty() ? 1 : 0);
     if (kinds != 1 || (forEach != null && call == null)) {
       throw new IllegalArgumentException(
           "a step is one of a call, a delay, parallel branches or a forEach call: " + id);
@@ -62,7 +70,18 @@ public record StepDefinition(
       RetryPolicy retry,
       Compensation compensation) {
     return new StepDefinition(
-        id, when, call, null, timeout, retry, compensation, List.of(), Join.ALL, null, 1);
+        id,
+        when,
+        call,
+        null,
+        timeout,
+        retry,
+        compensation,
+        List.of(),
+        Join.ALL,
+        null,
+        1,
+        List.of());
   }
 
   /** What a step does. */
@@ -70,7 +89,8 @@ public record StepDefinition(
     CALL,
     DELAY,
     PARALLEL,
-    FOR_EACH
+    FOR_EACH,
+    SWITCH
   }
 
   public Kind kind() {
@@ -80,7 +100,15 @@ public record StepDefinition(
     if (!branches.isEmpty()) {
       return Kind.PARALLEL;
     }
+    if (!cases.isEmpty()) {
+      return Kind.SWITCH;
+    }
     return forEach != null ? Kind.FOR_EACH : Kind.CALL;
+  }
+
+  /** The branches or cases of a group step, whose ids name its units of work. */
+  public List<StepDefinition> parts() {
+    return kind() == Kind.SWITCH ? cases : branches;
   }
 
   /** Whether the step waits instead of calling a connector. */

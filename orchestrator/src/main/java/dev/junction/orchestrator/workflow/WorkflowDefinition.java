@@ -46,6 +46,7 @@ public record WorkflowDefinition(
     for (StepDefinition step : steps) {
       addConnectors(step, connectors);
       step.branches().forEach(branch -> addConnectors(branch, connectors));
+      step.cases().forEach(option -> addConnectors(option, connectors));
     }
     return connectors;
   }

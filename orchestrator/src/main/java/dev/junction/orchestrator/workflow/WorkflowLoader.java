@@ -75,8 +75,11 @@ public final class WorkflowLoader {
               "retry",
               "compensate",
               "parallel",
+              "switch",
               "forEach",
               "concurrency"));
+  private static final Set<String> CASE_FIELDS =
+      union(CALL_FIELDS, Set.of("id", "when", "timeout", "retry", "compensate"));
   private static final Set<String> BRANCH_FIELDS =
       union(CALL_FIELDS, Set.of("id", "timeout", "retry", "compensate"));
   private static final Set<String> PARALLEL_FIELDS = Set.of("join", "branches");
@@ -206,7 +209,7 @@ public final class WorkflowLoader {
         v.stepReferences(when, path + ".when", earlier, allIds);
       }
       Duration delay = v.duration(step, path, "delay", null);
-      boolean parallel = step.has("parallel");
+      boolean parallel = step.has("parallel") || step.has("switch");
       if (delay != null || parallel) {
         for (String field :
             List.of(
@@ -250,7 +253,20 @@ public final class WorkflowLoader {
                   List.of(),
                   StepDefinition.Join.ALL,
                   null,
-                  1));
+                  1,
+                  List.of()));
+        }
+        continue;
+      }
+      if (step.has("parallel") && step.has("switch")) {
+        v.add(path, "a step is either parallel branches or a switch, not both");
+        continue;
+      }
+      if (step.has("switch")) {
+        StepDefinition choice =
+            choice(id, when, step.get("switch"), path + ".switch", earlier, allIds, v);
+        if (choice != null) {
+          steps.add(choice);
         }
         continue;
       }
@@ -295,7 +311,8 @@ public final class WorkflowLoader {
                 List.of(),
                 StepDefinition.Join.ALL,
                 forEach,
-                concurrency));
+                concurrency,
+                List.of()));
       }
     }
     return steps;
@@ -331,6 +348,70 @@ public final class WorkflowLoader {
       }
     }
     return id == null ? null : StepDefinition.call(id, when, call, timeout, retry, compensation);
+  }
+
+  /** {@code switch: [call steps with when, the last maybe without]}. */
+  private StepDefinition choice(
+      String id,
+      Template when,
+      JsonNode node,
+      String path,
+      List<String> earlier,
+      List<String> allIds,
+      Validation v) {
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      v.add(path, "must be a list of cases, each a call with when (the last may have none)");
+      return null;
+    }
+    List<StepDefinition> cases = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<String> throughThis = new ArrayList<>(earlier);
+    if (id != null) {
+      throughThis.add(id);
+    }
+    for (int c = 0; c < node.size(); c++) {
+      String at = path + "[" + c + "]";
+      JsonNode option = node.get(c);
+      if (!option.isObject()) {
+        v.add(at, "must be a mapping with id, when, connector, connection, operation and input");
+        continue;
+      }
+      v.unknownFields(option, at, CASE_FIELDS);
+      String caseId = v.requiredText(option, at, "id");
+      if (caseId != null && !STEP_ID.matcher(caseId).matches()) {
+        v.add(at + ".id", "'" + caseId + "' must be an identifier matching " + STEP_ID.pattern());
+      } else if (caseId != null && !seen.add(caseId)) {
+        v.add(at + ".id", "duplicate case id '" + caseId + "'");
+      }
+      Template condition = null;
+      if (option.has("when")) {
+        condition = v.condition(option.get("when"), at + ".when");
+        v.stepReferences(condition, at + ".when", earlier, allIds);
+      } else if (c < node.size() - 1) {
+        v.add(at + ".when", "is required except on the last case (the default)");
+      }
+      StepDefinition parsed =
+          callStep(caseId, condition, option, at, earlier, throughThis, allIds, v);
+      if (parsed != null) {
+        cases.add(parsed);
+      }
+    }
+    if (id == null || cases.size() != node.size()) {
+      return null;
+    }
+    return new StepDefinition(
+        id,
+        when,
+        null,
+        null,
+        DEFAULT_STEP_TIMEOUT,
+        RetryPolicy.NONE,
+        null,
+        List.of(),
+        StepDefinition.Join.ALL,
+        null,
+        1,
+        cases);
   }
 
   /** {@code parallel: {join, branches: [call steps]}}. */
@@ -401,7 +482,8 @@ public final class WorkflowLoader {
         branches,
         join,
         null,
-        1);
+        1,
+        List.of());
   }
 
   private ResponseMapping response(JsonNode node, List<String> stepIds, Validation v) {
