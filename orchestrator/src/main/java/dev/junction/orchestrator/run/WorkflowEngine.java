@@ -15,6 +15,7 @@ import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunStatus;
 import dev.junction.wire.RunStatusChanged;
+import dev.junction.wire.StepGroup;
 import dev.junction.wire.StepState;
 import dev.junction.wire.StepStatus;
 import dev.junction.wire.WorkflowOutcome;
@@ -502,11 +503,12 @@ public final class WorkflowEngine {
   }
 
   private void startPendingItems(Change change, StepDefinition step, StepState group) {
+    List<StepState> children = change.children(group);
     long inFlight =
-        group.getChildren().stream()
+        children.stream()
             .filter(c -> c.getStatus() == StepStatus.RUNNING || c.getStatus() == StepStatus.WAITING)
             .count();
-    for (StepState child : group.getChildren()) {
+    for (StepState child : children) {
       if (inFlight >= step.concurrency()) {
         return;
       }
@@ -522,7 +524,7 @@ public final class WorkflowEngine {
    * (a forEach step starts its next items).
    */
   private void settleGroup(Change change, StepDefinition step, StepState group) {
-    List<StepState> children = group.getChildren();
+    List<StepState> children = change.children(group);
     if (step.kind() == StepDefinition.Kind.SWITCH) {
       StepState chosen = children.getFirst();
       if (chosen.getStatus() == StepStatus.SUCCEEDED) {
@@ -547,7 +549,7 @@ public final class WorkflowEngine {
               .findFirst()
               .orElse(null);
       if (winner != null) {
-        abandonChildren(group, "another branch succeeded first", change.now);
+        abandonChildren(children, "another branch succeeded first", change.now);
         ObjectNode output = JsonNodeFactory.instance.objectNode();
         output.put("branch", winner.getStepId());
         output.set("output", RunVariables.parse(winner.getOutput()));
@@ -561,7 +563,7 @@ public final class WorkflowEngine {
     }
     if (failed != null) {
       abandonChildren(
-          group,
+          children,
           "another "
               + (step.kind() == StepDefinition.Kind.PARALLEL ? "branch" : "item")
               + " failed",
@@ -621,8 +623,8 @@ public final class WorkflowEngine {
     return what + " failed" + attempts + ": " + child.getError();
   }
 
-  private static void abandonChildren(StepState group, String why, Instant now) {
-    for (StepState child : group.getChildren()) {
+  private static void abandonChildren(List<StepState> children, String why, Instant now) {
+    for (StepState child : children) {
       if (Set.of(StepStatus.RUNNING, StepStatus.WAITING, StepStatus.PENDING)
           .contains(child.getStatus())) {
         child.setStatus(StepStatus.CANCELLED);
@@ -643,13 +645,14 @@ public final class WorkflowEngine {
         .build();
   }
 
+  /** The state of a group step; its children are kept in the run's groups. */
   private static StepState group(StepDefinition step, List<StepState> children, Change change) {
+    change.state.getGroups().add(new StepGroup(step.id(), children));
     return StepState.newBuilder()
         .setStepId(step.id())
         .setStatus(StepStatus.RUNNING)
         .setFirstStartedAt(change.now)
         .setStartedAt(change.now)
-        .setChildren(children)
         .build();
   }
 
@@ -806,12 +809,13 @@ public final class WorkflowEngine {
           }
         }
         case PARALLEL, FOR_EACH, SWITCH -> {
+          List<StepState> children = change.children(state);
           List<StepState> done =
-              state.getChildren().stream()
+              children.stream()
                   .filter(c -> c.getStatus() == StepStatus.SUCCEEDED)
                   .sorted(
                       Comparator.comparing(StepState::getEndedAt)
-                          .thenComparing(c -> state.getChildren().indexOf(c))
+                          .thenComparing(children::indexOf)
                           .reversed())
                   .toList();
           for (StepState child : done) {
@@ -940,6 +944,7 @@ public final class WorkflowEngine {
         .setCurrentStep(0)
         .setSteps(new ArrayList<>())
         .setCompensations(new ArrayList<>())
+        .setGroups(new ArrayList<>())
         .setStartedAt(now)
         .setUpdatedAt(now)
         .build();
@@ -950,6 +955,11 @@ public final class WorkflowEngine {
     RunState copy = RunState.newBuilder(state).build();
     copy.setSteps(new ArrayList<>(copy.getSteps()));
     copy.setCompensations(new ArrayList<>(copy.getCompensations()));
+    List<StepGroup> groups = new ArrayList<>();
+    for (StepGroup group : copy.getGroups()) {
+      groups.add(new StepGroup(group.getStepId(), new ArrayList<>(group.getChildren())));
+    }
+    copy.setGroups(groups);
     return copy;
   }
 
@@ -1055,7 +1065,7 @@ public final class WorkflowEngine {
           return List.of(Target.of(definition, step));
         }
         List<Target> inFlight = new ArrayList<>();
-        for (StepState child : step.getChildren()) {
+        for (StepState child : children(step)) {
           if (child.getStatus() == StepStatus.RUNNING || child.getStatus() == StepStatus.WAITING) {
             StepDefinition owner =
                 definition.kind() == StepDefinition.Kind.FOR_EACH
@@ -1106,8 +1116,17 @@ public final class WorkflowEngine {
         step.setError(why);
         step.setEndedAt(now);
         step.setNextAttemptAt(null);
-        abandonChildren(step, why, now);
+        abandonChildren(children(step), why, now);
       }
+    }
+
+    /** The branches, case or items of a group step (changed in place); empty for other steps. */
+    List<StepState> children(StepState group) {
+      return state.getGroups().stream()
+          .filter(g -> g.getStepId().equals(group.getStepId()))
+          .findFirst()
+          .map(StepGroup::getChildren)
+          .orElse(List.of());
     }
 
     /** Drops the timeout timer of the target's attempt in flight. */

@@ -63,8 +63,8 @@ record RunView(
         iso(state.getStartedAt()),
         iso(state.getUpdatedAt()),
         iso(state.getDeadline()),
-        state.getSteps().stream().map(RunView::step).toList(),
-        state.getCompensations().stream().map(RunView::step).toList(),
+        state.getSteps().stream().map(step -> step(step, children(state, step))).toList(),
+        state.getCompensations().stream().map(step -> step(step, List.of())).toList(),
         succeeded
             ? new ResponseView(
                 reply.getStatus(), Map.copyOf(reply.getHeaders()), json(reply.getBody()))
@@ -75,7 +75,15 @@ record RunView(
                 problem.getType(), problem.getTitle(), problem.getStatus(), problem.getDetail()));
   }
 
-  private static StepView step(StepState step) {
+  private static List<StepState> children(RunState state, StepState step) {
+    return state.getGroups().stream()
+        .filter(group -> group.getStepId().equals(step.getStepId()))
+        .findFirst()
+        .map(group -> group.getChildren())
+        .orElse(List.of());
+  }
+
+  private static StepView step(StepState step, List<StepState> children) {
     return new StepView(
         step.getStepId(),
         step.getStatus().name(),
@@ -90,7 +98,7 @@ record RunView(
         iso(step.getEndedAt()),
         iso(step.getNextAttemptAt()),
         json(step.getItem()),
-        step.getChildren().stream().map(RunView::step).toList());
+        children.stream().map(child -> step(child, List.of())).toList());
   }
 
   /** JSON text as a tree; text that is not JSON (a plain-text backend answer) as a string. */
