@@ -274,6 +274,52 @@ class OrchestratorSagaIT {
         .contains("the run was cancelled by ops: test");
   }
 
+  /** Parallel branches and a forEach through the real connector, broker and registry. */
+  @Test
+  void parallelBranchesAndForEachItemsRunThroughTheStack() throws Exception {
+    Files.writeString(
+        workflowsDir.resolve("fanout.yaml"),
+        """
+        name: fanout
+        version: "1"
+        steps:
+          - id: both
+            parallel:
+              branches:
+                - id: left
+                  connector: http-connector
+                  connection: svc
+                  operation: request
+                  input: {method: POST, path: /a}
+                - id: right
+                  connector: http-connector
+                  connection: svc
+                  operation: request
+                  input: {method: POST, path: /b}
+          - id: each
+            forEach: ${request.body.items}
+            concurrency: 2
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: POST, path: /a, body: {n: "${item}"}}
+        response:
+          status: 200
+          body: {left: "${steps.both.output.left.body.id}", count: "${size(steps.each.output)}"}
+        """);
+    awaitWorkflowVersion("fanout", "1");
+    String runId = UUID.randomUUID().toString();
+    try (KafkaConsumer<String, WorkflowReply> replies = repliesConsumer()) {
+      send(runId, "fanout", "{\"items\":[1,2,3,4,5]}");
+      WorkflowReply reply = awaitReplies(replies, Set.of(runId)).get(runId);
+      assertThat(reply.getStatus()).as(String.valueOf(reply.getProblem())).isEqualTo(200);
+      assertThat(JSON.readTree(reply.getBody()).path("count").asInt()).isEqualTo(5);
+    }
+    assertThat(backend.effects().stream().filter(e -> e.runId().equals(runId))).hasSize(7);
+    JsonNode run = JSON.readTree(get("/runs/" + runId).body());
+    assertThat(run.path("steps").get(1).path("children")).hasSize(5);
+  }
+
   /** Runs started by a schedule and by records on a topic (Avro with a schema, and JSON). */
   @Test
   void schedulesAndKafkaRecordsStartRuns() throws Exception {
