@@ -1,20 +1,25 @@
 package dev.junction.connector.http;
 
+import dev.junction.connector.http.call.HttpConnector;
 import dev.junction.connector.http.call.HttpOperation;
-import dev.junction.connector.http.invoke.Invoker;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
+import dev.junction.connector.support.ConnectorSettings;
+import dev.junction.connector.support.kafka.ConnectorKafkaConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The Kafka-free core: the HTTP operation and the invoker that classifies every command. */
+/**
+ * The HTTP operation and the connector the shared plumbing ({@link ConnectorKafkaConfiguration})
+ * runs commands through.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(ConnectorKafkaConfiguration.class)
 class ConnectorConfiguration {
 
   @Bean
-  Clock clock() {
-    return Clock.systemUTC();
+  ConnectorSettings connectorSettings(HttpConnectorProperties properties) {
+    return properties.connectorSettings();
   }
 
   @Bean
@@ -23,13 +28,8 @@ class ConnectorConfiguration {
   }
 
   @Bean
-  Invoker invoker(
-      HttpConnectorProperties properties,
-      HttpOperation operation,
-      JsonMapper json,
-      MeterRegistry meters,
-      Clock clock) {
-    return new Invoker(
-        properties.httpConnections(), operation, json, meters, clock, properties.duplicateWindow());
+  HttpConnector httpConnector(
+      HttpConnectorProperties properties, HttpOperation operation, JsonMapper json) {
+    return new HttpConnector(properties.httpConnections(), operation, json);
   }
 }

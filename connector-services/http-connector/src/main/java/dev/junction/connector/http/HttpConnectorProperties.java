@@ -1,6 +1,7 @@
 package dev.junction.connector.http;
 
 import dev.junction.connector.http.call.HttpConnection;
+import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.contract.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -54,6 +55,12 @@ public record HttpConnectorProperties(
    *     response
    */
   public record Connection(@NotNull URI baseUrl, @DefaultValue("10s") @NotNull Duration timeout) {}
+
+  /** What the shared connector plumbing needs. */
+  public ConnectorSettings connectorSettings() {
+    return new ConnectorSettings(
+        CONNECTOR_NAME, commandTopic, groupId, concurrency, duplicateWindow);
+  }
 
   /**
    * The connections as the call layer sees them; validates each base URL and timeout, so a bad one

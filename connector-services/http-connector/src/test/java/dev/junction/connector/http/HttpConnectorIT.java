@@ -1,14 +1,11 @@
 package dev.junction.connector.http;
 
+import static dev.junction.connector.support.testing.ConnectorTestBed.header;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.junction.connector.http.testing.TestBackend;
+import dev.junction.connector.support.testing.ConnectorTestBed;
 import dev.junction.contract.CloudEventHeaders;
-import dev.junction.contract.Topics;
-import dev.junction.contract.kafka.AvroSerdes;
-import dev.junction.infra.ApicurioRegistry;
-import dev.junction.infra.KafkaBroker;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
@@ -17,29 +14,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,45 +33,17 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class HttpConnectorIT {
 
-  private static final String COMMAND_TOPIC = "http-connector-it.commands";
-  private static final String REPLY_TOPIC = "http-connector-it.replies";
-  private static final String GROUP = "http-connector-it";
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static KafkaBroker kafka;
-  private static ApicurioRegistry registry;
+  private static ConnectorTestBed bed;
   private static TestBackend backend;
   private static ConfigurableApplicationContext app;
-  private static KafkaProducer<String, InvokeConnector> commands;
-  private static KafkaProducer<String, byte[]> rawCommands;
-  private static KafkaConsumer<String, ConnectorReply> replyConsumer;
-  private static KafkaConsumer<String, byte[]> deadLetterConsumer;
-  private static final Map<String, ConsumerRecord<String, ConnectorReply>> replies =
-      new ConcurrentHashMap<>();
-  private static final List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    // The two servers start in parallel: each takes seconds.
-    CompletableFuture<ApicurioRegistry> registryStart =
-        CompletableFuture.supplyAsync(
-            () -> ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("http-connector-it")));
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("http-connector-it"));
-    registry = registryStart.get(120, TimeUnit.SECONDS);
-
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      // the orchestrator owns the reply topic; here the test stands in for it
-      admin
-          .createTopics(List.of(new NewTopic(REPLY_TOPIC, 2, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
-
+    bed = ConnectorTestBed.start("http-connector-it");
     backend = TestBackend.start();
     backend
         .on("/api/stock", 200, "application/json", "{\"sku\":\"A-1\",\"available\":7}")
@@ -101,56 +51,18 @@ class HttpConnectorIT {
         // under the connector's 1 MiB limit, but twice that once JSON-escaped into the reply
         .on("/api/quotes", 200, "text/plain", "\"".repeat(600_000));
 
+    List<String> args = new ArrayList<>(bed.applicationArgs("http-connector"));
+    args.add("--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api");
+    args.add("--junction.http-connector.connections.backend.timeout=5s");
     app =
         new SpringApplicationBuilder(HttpConnectorApplication.class)
-            .run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--junction.registry.url=" + registry.registryUrl(),
-                "--junction.kafka.partitions=2",
-                "--junction.http-connector.command-topic=" + COMMAND_TOPIC,
-                "--junction.http-connector.group-id=" + GROUP,
-                "--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api",
-                "--junction.http-connector.connections.backend.timeout=5s");
-
-    commands =
-        new KafkaProducer<>(
-            producerConfig(),
-            new StringSerializer(),
-            AvroSerdes.serializer(registry.registryUrl()));
-    rawCommands =
-        new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
-    replyConsumer =
-        new KafkaConsumer<>(
-            consumerConfig(),
-            new StringDeserializer(),
-            AvroSerdes.deserializer(ConnectorReply.class, registry.registryUrl()));
-    assignFromStart(replyConsumer, REPLY_TOPIC);
-    deadLetterConsumer =
-        new KafkaConsumer<>(
-            consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-    assignFromStart(deadLetterConsumer, Topics.deadLetter(COMMAND_TOPIC));
+            .run(args.toArray(String[]::new));
+    bed.startReading();
   }
 
   @AfterAll
   static void stop() {
-    IllegalStateException failure = new IllegalStateException("Could not stop everything");
-    for (AutoCloseable closeable :
-        new AutoCloseable[] {
-          replyConsumer, deadLetterConsumer, commands, rawCommands, app, backend, registry, kafka
-        }) {
-      if (closeable != null) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure.getSuppressed().length > 0) {
-      throw failure;
-    }
+    ConnectorTestBed.closeAll(app, backend, bed);
   }
 
   @Test
@@ -210,11 +122,7 @@ class HttpConnectorIT {
   @Test
   void answersFatalErrorForAnUnknownConnection() throws Exception {
     String runId = UUID.randomUUID().toString();
-    commands
-        .send(
-            new ProducerRecord<>(
-                COMMAND_TOPIC, runId, command(runId, "billing", "{\"method\":\"GET\"}")))
-        .get(30, TimeUnit.SECONDS);
+    bed.send(command(runId, "billing", "{\"method\":\"GET\"}"), null);
 
     ConnectorReply reply = awaitReply(runId).value();
 
@@ -238,18 +146,12 @@ class HttpConnectorIT {
     String runId = UUID.randomUUID().toString();
     byte[] garbage = "this is not an Avro record".getBytes(StandardCharsets.UTF_8);
     // same key, so same partition: the good command queues behind the garbage
-    rawCommands.send(new ProducerRecord<>(COMMAND_TOPIC, runId, garbage)).get(30, TimeUnit.SECONDS);
-    commands
-        .send(
-            new ProducerRecord<>(
-                COMMAND_TOPIC,
-                runId,
-                command(runId, "backend", "{\"method\":\"GET\",\"path\":\"/stock\"}")))
-        .get(30, TimeUnit.SECONDS);
+    bed.sendRaw(runId, garbage);
+    bed.send(command(runId, "backend", "{\"method\":\"GET\",\"path\":\"/stock\"}"), null);
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(runId);
+    ConsumerRecord<String, byte[]> deadLetter = bed.awaitDeadLetter(runId);
     assertThat(deadLetter.value()).isEqualTo(garbage);
-    assertThat(header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(COMMAND_TOPIC);
+    assertThat(header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(bed.commandTopic());
     assertThat(header(deadLetter, KafkaHeaders.DLT_EXCEPTION_FQCN))
         .isEqualTo("org.springframework.kafka.support.serializer.DeserializationException");
     assertThat(header(deadLetter, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isNotBlank();
@@ -282,88 +184,15 @@ class HttpConnectorIT {
 
   private static String send(String input) throws Exception {
     String runId = UUID.randomUUID().toString();
-    ProducerRecord<String, InvokeConnector> record =
-        new ProducerRecord<>(COMMAND_TOPIC, runId, command(runId, "backend", input));
-    record.headers().add("traceparent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
-    commands.send(record).get(30, TimeUnit.SECONDS);
+    bed.send(command(runId, "backend", input), TRACEPARENT);
     return runId;
   }
 
   private static InvokeConnector command(String runId, String connection, String input) {
-    return InvokeConnector.newBuilder()
-        .setRunId(runId)
-        .setStepId("reserve")
-        .setAttempt(1)
-        .setIdempotencyKey(runId + ":reserve:1")
-        .setConnection(connection)
-        .setOperation("request")
-        .setInput(input)
-        .setReplyTopic(REPLY_TOPIC)
-        .setDeadline(null)
-        .build();
+    return bed.command(runId, "reserve", connection, "request", input);
   }
 
   private static ConsumerRecord<String, ConnectorReply> awaitReply(String runId) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              for (ConsumerRecord<String, ConnectorReply> record :
-                  replyConsumer.poll(Duration.ofMillis(200))) {
-                replies.put(record.value().getRunId(), record);
-              }
-              return replies.containsKey(runId);
-            });
-    return replies.get(runId);
-  }
-
-  private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              deadLetterConsumer.poll(Duration.ofMillis(200)).forEach(deadLetters::add);
-              return deadLetters.stream().anyMatch(record -> key.equals(record.key()));
-            });
-    return deadLetters.stream()
-        .filter(record -> key.equals(record.key()))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, Object> producerConfig() {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG,
-        0);
-  }
-
-  private static Map<String, Object> consumerConfig() {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false);
-  }
-
-  private static void assignFromStart(KafkaConsumer<?, ?> consumer, String topic) {
-    // the topic may still be being created by the connector: wait until its partitions are known
-    List<TopicPartition> partitions =
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition()))
-                        .toList(),
-                list -> !list.isEmpty());
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    return bed.awaitReply(runId);
   }
 }

@@ -1,5 +1,6 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.support.invoke.CallResult;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

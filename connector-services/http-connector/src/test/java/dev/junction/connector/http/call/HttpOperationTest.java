@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.connector.http.testing.TestBackend;
 import dev.junction.connector.http.testing.TestBackend.Received;
+import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.infra.FreePorts;
 import dev.junction.wire.ConnectorOutcome;
 import java.io.OutputStream;

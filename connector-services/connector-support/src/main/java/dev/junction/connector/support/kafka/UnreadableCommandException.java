@@ -1,4 +1,4 @@
-package dev.junction.connector.http.kafka;
+package dev.junction.connector.support.kafka;
 
 /**
  * A record that deserialized but cannot be acted on or answered (no value, no reply topic). Not

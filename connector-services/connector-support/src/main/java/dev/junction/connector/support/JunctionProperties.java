@@ -1,4 +1,4 @@
-package dev.junction.connector.http;
+package dev.junction.connector.support;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

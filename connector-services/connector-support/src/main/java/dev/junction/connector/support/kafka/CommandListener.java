@@ -1,10 +1,14 @@
-package dev.junction.connector.http.kafka;
+package dev.junction.connector.support.kafka;
 
-import dev.junction.connector.http.invoke.Completion;
-import dev.junction.connector.http.invoke.Invocation;
-import dev.junction.connector.http.invoke.Invoker;
+import dev.junction.connector.support.invoke.Completion;
+import dev.junction.connector.support.invoke.Invocation;
+import dev.junction.connector.support.invoke.Invoker;
+import dev.junction.contract.CloudEventHeaders;
 import dev.junction.wire.InvokeConnector;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,6 +22,8 @@ import org.springframework.kafka.listener.MessageListener;
 public final class CommandListener implements MessageListener<String, InvokeConnector> {
 
   private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
+
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
   private final Invoker invoker;
   private final ReplyPublisher replies;
@@ -39,6 +45,7 @@ public final class CommandListener implements MessageListener<String, InvokeConn
     }
     try (MDC.MDCCloseable run = MDC.putCloseable("runId", command.getRunId());
         MDC.MDCCloseable step = MDC.putCloseable("stepId", command.getStepId());
+        MDC.MDCCloseable trace = MDC.putCloseable("traceId", traceId(record));
         MDC.MDCCloseable source =
             MDC.putCloseable(
                 "record", record.topic() + "-" + record.partition() + "@" + record.offset())) {
@@ -66,5 +73,18 @@ public final class CommandListener implements MessageListener<String, InvokeConn
           completion.result().outcome(),
           completion.duration().toMillis());
     }
+  }
+
+  /**
+   * The trace id of the command's W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>})
+   * for the logs, or {@code null} when it has none or a malformed one.
+   */
+  static String traceId(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
+    if (header == null) {
+      return null;
+    }
+    String[] parts = new String(header.value(), StandardCharsets.US_ASCII).split("-");
+    return parts.length == 4 && TRACE_ID.matcher(parts[1]).matches() ? parts[1] : null;
   }
 }

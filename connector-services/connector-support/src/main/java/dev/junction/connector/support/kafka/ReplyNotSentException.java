@@ -1,4 +1,4 @@
-package dev.junction.connector.http.kafka;
+package dev.junction.connector.support.kafka;
 
 /**
  * The reply to a command could not be published. Retryable: the error handler redelivers the

@@ -1,6 +1,5 @@
-package dev.junction.connector.http.invoke;
+package dev.junction.connector.support.invoke;
 
-import dev.junction.connector.http.call.CallResult;
 import java.time.Duration;
 
 /**

@@ -1,14 +1,16 @@
-package dev.junction.connector.http.kafka;
+package dev.junction.connector.support.kafka;
 
-import dev.junction.connector.http.HttpConnectorProperties;
-import dev.junction.connector.http.JunctionProperties;
-import dev.junction.connector.http.invoke.Invoker;
+import dev.junction.connector.support.ConnectorSettings;
+import dev.junction.connector.support.JunctionProperties;
+import dev.junction.connector.support.invoke.Connector;
+import dev.junction.connector.support.invoke.Invoker;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.wire.InvokeConnector;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,8 +44,10 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * The Kafka side: topics, the command consumer, the reply and dead-letter producers, the error
- * handler and the listener container.
+ * The plumbing of a connector service, to {@code @Import} into its application: the {@link Invoker}
+ * around the service's {@link Connector} bean, topics, the command consumer, the reply and
+ * dead-letter producers, the error handler and the listener container. The service declares a
+ * {@link ConnectorSettings} bean and a {@link Connector} bean.
  *
  * <p>Delivery is at least once. Offsets are committed asynchronously after each poll's records are
  * answered ({@code syncCommits=false}): a synchronous commit would hold the consumer thread for the
@@ -50,27 +55,39 @@ import org.springframework.util.backoff.FixedBackOff;
  * default) before the next command is read. Commits still follow the replies (a reply is
  * acknowledged before the listener returns), so a lost asynchronous commit only means a command may
  * be redelivered after a rebalance or crash: this instance then answers it from its recent results
- * without calling the backend again, another instance calls with the same {@code Idempotency-Key},
- * and the orchestrator ignores the duplicate reply by run, step and attempt.
+ * without calling the backend again (or the connector deduplicates itself, as the sql-connector
+ * does in the database), and the orchestrator ignores the duplicate reply by run, step and attempt.
  */
 @Configuration(proxyBeanMethods = false)
-class KafkaConfiguration {
+@EnableConfigurationProperties(JunctionProperties.class)
+public class ConnectorKafkaConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+  private static final Logger log = LoggerFactory.getLogger(ConnectorKafkaConfiguration.class);
 
   /** Redeliveries of a command whose reply could not be published, one second apart. */
   private static final FixedBackOff REPLY_RETRIES = new FixedBackOff(1_000L, 2L);
 
   @Bean
-  NewTopic commandTopic(HttpConnectorProperties properties, JunctionProperties junction) {
-    return TopicBuilder.name(properties.commandTopic())
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  Invoker invoker(
+      Connector connector, ConnectorSettings settings, MeterRegistry meters, Clock clock) {
+    return new Invoker(connector, settings.name(), meters, clock, settings.duplicateWindow());
+  }
+
+  @Bean
+  NewTopic commandTopic(ConnectorSettings settings, JunctionProperties junction) {
+    return TopicBuilder.name(settings.commandTopic())
         .partitions(junction.kafka().partitions())
         .build();
   }
 
   @Bean
-  NewTopic commandDeadLetterTopic(HttpConnectorProperties properties, JunctionProperties junction) {
-    return TopicBuilder.name(Topics.deadLetter(properties.commandTopic()))
+  NewTopic commandDeadLetterTopic(ConnectorSettings settings, JunctionProperties junction) {
+    return TopicBuilder.name(settings.deadLetterTopic())
         .partitions(junction.kafka().partitions())
         .build();
   }
@@ -131,8 +148,11 @@ class KafkaConfiguration {
   }
 
   @Bean
-  ReplyPublisher replyPublisher(KafkaTemplate<String, SpecificRecord> replyTemplate, Clock clock) {
-    return new ReplyPublisher(replyTemplate, clock);
+  ReplyPublisher replyPublisher(
+      KafkaTemplate<String, SpecificRecord> replyTemplate,
+      ConnectorSettings settings,
+      Clock clock) {
+    return new ReplyPublisher(replyTemplate, settings, clock);
   }
 
   @Bean
@@ -185,16 +205,16 @@ class KafkaConfiguration {
       ConsumerFactory<String, InvokeConnector> commandConsumerFactory,
       CommandListener listener,
       DefaultErrorHandler commandErrorHandler,
-      HttpConnectorProperties properties) {
-    ContainerProperties container = new ContainerProperties(properties.commandTopic());
-    container.setGroupId(properties.groupId());
-    container.setClientId(HttpConnectorProperties.CONNECTOR_NAME);
+      ConnectorSettings settings) {
+    ContainerProperties container = new ContainerProperties(settings.commandTopic());
+    container.setGroupId(settings.groupId());
+    container.setClientId(settings.name());
     container.setAckMode(ContainerProperties.AckMode.BATCH);
     container.setSyncCommits(false);
     container.setMessageListener(listener);
     ConcurrentMessageListenerContainer<String, InvokeConnector> result =
         new ConcurrentMessageListenerContainer<>(commandConsumerFactory, container);
-    result.setConcurrency(properties.concurrency());
+    result.setConcurrency(settings.concurrency());
     result.setCommonErrorHandler(commandErrorHandler);
     return result;
   }

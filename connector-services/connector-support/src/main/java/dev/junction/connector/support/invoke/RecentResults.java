@@ -1,4 +1,4 @@
-package dev.junction.connector.http.invoke;
+package dev.junction.connector.support.invoke;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,8 +1,7 @@
-package dev.junction.connector.http.invoke;
+package dev.junction.connector.support.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.junction.connector.http.call.CallResult;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

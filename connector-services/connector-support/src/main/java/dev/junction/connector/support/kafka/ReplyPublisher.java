@@ -1,7 +1,7 @@
-package dev.junction.connector.http.kafka;
+package dev.junction.connector.support.kafka;
 
-import dev.junction.connector.http.HttpConnectorProperties;
-import dev.junction.connector.http.invoke.Completion;
+import dev.junction.connector.support.ConnectorSettings;
+import dev.junction.connector.support.invoke.Completion;
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.wire.ConnectorOutcome;
@@ -27,18 +27,16 @@ import org.springframework.kafka.core.KafkaOperations;
  */
 public final class ReplyPublisher {
 
-  /** CloudEvents source of every record the connector produces. */
-  static final String SOURCE = "junction/" + HttpConnectorProperties.CONNECTOR_NAME;
-
-  private static final CloudEvents CLOUD_EVENTS = new CloudEvents(SOURCE);
-
   private static final Logger log = LoggerFactory.getLogger(ReplyPublisher.class);
 
   private final KafkaOperations<String, SpecificRecord> template;
+  private final CloudEvents cloudEvents;
   private final Clock clock;
 
-  public ReplyPublisher(KafkaOperations<String, SpecificRecord> template, Clock clock) {
+  public ReplyPublisher(
+      KafkaOperations<String, SpecificRecord> template, ConnectorSettings settings, Clock clock) {
     this.template = template;
+    this.cloudEvents = new CloudEvents(settings.source());
     this.clock = clock;
   }
 
@@ -57,7 +55,7 @@ public final class ReplyPublisher {
     try {
       publish(commandRecord, command, reply);
     } catch (RecordTooLargeException e) {
-      // The backend's response fits the connector's limit but not the topic's: say so instead.
+      // The output fits the connector's own limit but not the topic's: say so instead.
       log.warn(
           "Reply to command {} is too large for topic {}; answering FATAL_ERROR without output",
           command.getIdempotencyKey(),
@@ -67,8 +65,8 @@ public final class ReplyPublisher {
       reply.setError(
           "connection '"
               + command.getConnection()
-              + "': response too large for the reply topic (the connector forwards at most what"
-              + " one Kafka record holds)");
+              + "': output too large for the reply topic (a reply must fit into one Kafka"
+              + " record)");
       publish(commandRecord, command, reply);
     }
   }
@@ -78,7 +76,7 @@ public final class ReplyPublisher {
     ProducerRecord<String, SpecificRecord> record =
         new ProducerRecord<>(command.getReplyTopic(), command.getRunId(), reply);
     Headers headers =
-        CLOUD_EVENTS.addTo(
+        cloudEvents.addTo(
             record.headers(),
             UUID.randomUUID().toString(),
             CloudEventHeaders.Types.CONNECTOR_REPLY,
@@ -86,7 +84,8 @@ public final class ReplyPublisher {
             clock.instant());
     CloudEvents.add(headers, CloudEventHeaders.STEP_ID, command.getStepId());
     CloudEvents.add(headers, CloudEventHeaders.ATTEMPT, Integer.toString(command.getAttempt()));
-    // no tracer is configured yet: copy the trace context so the reply stays in the caller's trace
+    // No tracer is configured yet: copy the trace context so the reply stays in the caller's
+    // trace (a span id of our own would name a span that is never exported).
     Header traceparent = commandRecord.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
     if (traceparent != null) {
       headers.add(CloudEventHeaders.TRACEPARENT, traceparent.value());
