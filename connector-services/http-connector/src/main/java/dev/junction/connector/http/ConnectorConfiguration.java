@@ -2,8 +2,18 @@ package dev.junction.connector.http;
 
 import dev.junction.connector.http.call.HttpConnector;
 import dev.junction.connector.http.call.HttpOperation;
+import dev.junction.connector.http.resilience.ConnectionGuard;
 import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.connector.support.kafka.ConnectorKafkaConfiguration;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -29,7 +39,26 @@ class ConnectorConfiguration {
 
   @Bean
   HttpConnector httpConnector(
-      HttpConnectorProperties properties, HttpOperation operation, JsonMapper json) {
-    return new HttpConnector(properties.httpConnections(), operation, json);
+      HttpConnectorProperties properties,
+      HttpOperation operation,
+      JsonMapper json,
+      MeterRegistry meters) {
+    RetryRegistry retries = RetryRegistry.ofDefaults();
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    Map<String, ConnectionGuard> guards = new TreeMap<>();
+    properties
+        .connections()
+        .forEach(
+            (name, connection) ->
+                guards.put(
+                    name,
+                    new ConnectionGuard(
+                        name, connection.resilience(), retries, breakers, bulkheads)));
+    // resilience4j.circuitbreaker.state{name=<connection>}, .calls, retry and bulkhead metrics
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+    TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+    return new HttpConnector(properties.httpConnections(), guards, operation, json);
   }
 }

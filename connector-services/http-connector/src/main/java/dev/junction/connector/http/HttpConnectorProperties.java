@@ -1,6 +1,7 @@
 package dev.junction.connector.http;
 
 import dev.junction.connector.http.call.HttpConnection;
+import dev.junction.connector.http.resilience.ResilienceSettings;
 import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.contract.Topics;
 import jakarta.validation.Valid;
@@ -51,10 +52,14 @@ public record HttpConnectorProperties(
    *
    * @param baseUrl absolute {@code http}/{@code https} URL every call of this connection goes under
    *     (no query, fragment or user info); a step's {@code path} is appended to it
-   * @param timeout the longest a call may take, from sending the request to the last byte of the
-   *     response
+   * @param timeout the longest a command may take on this connection, retries included; one attempt
+   *     runs from sending the request to the last byte of the response
+   * @param resilience retry, circuit breaker and bulkhead of this connection
    */
-  public record Connection(@NotNull URI baseUrl, @DefaultValue("10s") @NotNull Duration timeout) {}
+  public record Connection(
+      @NotNull URI baseUrl,
+      @DefaultValue("10s") @NotNull Duration timeout,
+      @DefaultValue @Valid @NotNull ResilienceSettings resilience) {}
 
   /** What the shared connector plumbing needs. */
   public ConnectorSettings connectorSettings() {

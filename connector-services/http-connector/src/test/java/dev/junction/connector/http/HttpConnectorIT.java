@@ -2,6 +2,7 @@ package dev.junction.connector.http;
 
 import static dev.junction.connector.support.testing.ConnectorTestBed.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.junction.connector.http.testing.TestBackend;
 import dev.junction.connector.support.testing.ConnectorTestBed;
@@ -14,13 +15,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -32,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Boot application, and a real HTTP backend.
  */
 class HttpConnectorIT {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpConnectorIT.class);
 
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -54,6 +63,15 @@ class HttpConnectorIT {
     List<String> args = new ArrayList<>(bed.applicationArgs("http-connector"));
     args.add("--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api");
     args.add("--junction.http-connector.connections.backend.timeout=5s");
+    String flaky = "--junction.http-connector.connections.flaky.";
+    args.add(flaky + "base-url=" + backend.url() + "/flaky");
+    args.add(flaky + "timeout=5s");
+    args.add(flaky + "resilience.retry.max-attempts=2");
+    args.add(flaky + "resilience.retry.initial-backoff=10ms");
+    args.add(flaky + "resilience.circuit-breaker.sliding-window-size=4");
+    args.add(flaky + "resilience.circuit-breaker.minimum-number-of-calls=4");
+    args.add(flaky + "resilience.circuit-breaker.wait-in-open-state=2s");
+    args.add(flaky + "resilience.circuit-breaker.permitted-calls-in-half-open-state=1");
     app =
         new SpringApplicationBuilder(HttpConnectorApplication.class)
             .run(args.toArray(String[]::new));
@@ -180,6 +198,94 @@ class HttpConnectorIT {
     assertThat(metrics.body())
         .contains("junction_connector_calls_total{connection=\"backend\",outcome=\"SUCCEEDED\"")
         .contains("junction_connector_duration_seconds_count{connection=\"backend\"");
+  }
+
+  @Test
+  void aFailingBackendIsRetriedThenTheBreakerOpensFailsFastAndClosesWhenItRecovers()
+      throws Exception {
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    backend.on(
+        "/flaky/orders",
+        exchange ->
+            TestBackend.respond(
+                exchange,
+                healthy.get() ? 201 : 503,
+                "application/json",
+                healthy.get() ? "{\"orderId\":\"o-1\"}" : "{}"));
+    String post = "{\"method\":\"POST\",\"path\":\"/orders\",\"body\":{}}";
+
+    // the first command is retried once (2 attempts), then answered RETRYABLE_ERROR
+    ConnectorReply first = awaitReply(sendTo("flaky", post)).value();
+    assertThat(first.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
+    assertThat(first.getError()).contains("answered 503");
+    assertThat(backend.received("/flaky/orders")).hasSize(2);
+
+    // the second command's two failures fill the window of 4: the breaker opens
+    ConnectorReply second = awaitReply(sendTo("flaky", post)).value();
+    assertThat(second.getError()).contains("answered 503");
+    int callsBeforeOpen = backend.received("/flaky/orders").size();
+
+    List<Long> roundTripsNanos = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long start = System.nanoTime();
+      ConnectorReply refused = awaitReply(sendTo("flaky", post)).value();
+      roundTripsNanos.add(System.nanoTime() - start);
+      assertThat(refused.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
+      assertThat(refused.getError())
+          .isEqualTo("connection 'flaky': circuit breaker open, backend not called");
+      assertThat(refused.getDurationMs()).isLessThan(50);
+    }
+    assertThat(backend.received("/flaky/orders")).hasSize(callsBeforeOpen);
+    roundTripsNanos.sort(null);
+    long p50 = TimeUnit.NANOSECONDS.toMicros(roundTripsNanos.get(roundTripsNanos.size() / 2));
+    long max = TimeUnit.NANOSECONDS.toMicros(roundTripsNanos.getLast());
+    log.info(
+        "While the breaker was open: command -> reply over Kafka p50 {} us, max {} us (20 commands)",
+        p50,
+        max);
+    assertThat(p50).isLessThan(50_000);
+
+    healthy.set(true);
+    // after wait-in-open-state (2 s) a trial call goes through and closes the breaker
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                awaitReply(sendTo("flaky", post)).value().getOutcome()
+                    == ConnectorOutcome.SUCCEEDED);
+    assertThat(awaitReply(sendTo("flaky", post)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+  }
+
+  @Test
+  void waitsAsTheBackendsRetryAfterSaysBeforeTryingAgain() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    backend.on(
+        "/api/busy",
+        exchange -> {
+          if (calls.incrementAndGet() == 1) {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            TestBackend.respond(exchange, 429, "application/json", "{}");
+          } else {
+            TestBackend.respond(exchange, 200, "application/json", "{\"ok\":true}");
+          }
+        });
+
+    ConsumerRecord<String, ConnectorReply> reply =
+        awaitReply(send("{\"method\":\"GET\",\"path\":\"/busy\"}"));
+
+    assertThat(reply.value().getOutcome()).isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(reply.value().getDurationMs()).isGreaterThanOrEqualTo(1_000);
+    List<TestBackend.Received> received = backend.received("/api/busy");
+    assertThat(received).hasSize(2);
+    assertThat(received.get(1).header("Idempotency-Key"))
+        .isEqualTo(received.get(0).header("Idempotency-Key"));
+  }
+
+  private static String sendTo(String connection, String input) throws Exception {
+    String runId = UUID.randomUUID().toString();
+    bed.send(command(runId, connection, input), null);
+    return runId;
   }
 
   private static String send(String input) throws Exception {

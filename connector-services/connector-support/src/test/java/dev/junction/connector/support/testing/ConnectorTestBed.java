@@ -41,6 +41,12 @@ public final class ConnectorTestBed implements AutoCloseable {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
+  /**
+   * Awaitility's defaults wait 100 ms before the first check and between checks; each check here is
+   * a consumer poll that returns as soon as a record arrives, so check at once and again.
+   */
+  private static final Duration CHECK_EVERY = Duration.ofMillis(1);
+
   private final String commandTopic;
   private final String replyTopic;
   private final KafkaBroker kafka;
@@ -175,6 +181,8 @@ public final class ConnectorTestBed implements AutoCloseable {
   public List<ConsumerRecord<String, ConnectorReply>> awaitReplies(String runId, int count) {
     await()
         .atMost(WAIT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(CHECK_EVERY)
         .until(
             () -> {
               pollReplies();

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +51,16 @@ public final class HttpOperation implements AutoCloseable {
 
   private final HttpClient client;
   private final JsonMapper json;
+  private final Clock clock;
 
   public HttpOperation(HttpClient client, JsonMapper json) {
+    this(client, json, Clock.systemUTC());
+  }
+
+  public HttpOperation(HttpClient client, JsonMapper json, Clock clock) {
     this.client = client;
     this.json = json;
+    this.clock = clock;
   }
 
   /**
@@ -83,12 +90,23 @@ public final class HttpOperation implements AutoCloseable {
   public CallResult call(
       HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
       throws InterruptedException {
+    return exchange(connection, input, idempotencyKey, timeout).result();
+  }
+
+  /**
+   * Performs the call, as {@link #call}, and also reports the response's {@code Retry-After}.
+   *
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  public Exchange exchange(
+      HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
+      throws InterruptedException {
     String what = input.method() + " " + (input.path().isEmpty() ? "/" : shortened(input.path()));
     HttpRequest request;
     try {
       request = request(connection, input, idempotencyKey, timeout);
     } catch (InvalidInputException e) {
-      return new CallResult.FatalError(prefix(connection) + e.getMessage());
+      return new Exchange(new CallResult.FatalError(prefix(connection) + e.getMessage()), null);
     }
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));
@@ -99,15 +117,19 @@ public final class HttpOperation implements AutoCloseable {
       response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       pending.cancel(true);
-      return new CallResult.RetryableError(
-          null, prefix(connection) + what + " timed out after " + timeout);
+      return new Exchange(
+          new CallResult.RetryableError(
+              null, prefix(connection) + what + " timed out after " + timeout.toMillis() + " ms"),
+          null);
     } catch (ExecutionException e) {
-      return failure(connection, what, timeout, e.getCause());
+      return new Exchange(failure(connection, what, timeout, e.getCause()), null);
     } catch (InterruptedException e) {
       pending.cancel(true);
       throw e;
     }
-    return classify(connection, what, response.statusCode(), output(response));
+    return new Exchange(
+        classify(connection, what, response.statusCode(), output(response)),
+        RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock));
   }
 
   /** Maps a response status to a result, as the connector contract defines it. */
@@ -133,7 +155,8 @@ public final class HttpOperation implements AutoCloseable {
               prefix + ": response too large (more than " + MAX_RESPONSE_BYTES + " bytes)");
         }
         case HttpTimeoutException timedOut -> {
-          return new CallResult.RetryableError(null, prefix + " timed out after " + timeout);
+          return new CallResult.RetryableError(
+              null, prefix + " timed out after " + timeout.toMillis() + " ms");
         }
         case ConnectException refused -> {
           return new CallResult.RetryableError(null, prefix + ": connection refused");

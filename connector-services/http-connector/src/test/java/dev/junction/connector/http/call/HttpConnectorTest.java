@@ -2,10 +2,15 @@ package dev.junction.connector.http.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.connector.http.resilience.ConnectionGuard;
+import dev.junction.connector.http.resilience.ResilienceSettings;
 import dev.junction.connector.http.testing.TestBackend;
 import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.connector.support.invoke.Invocation;
 import dev.junction.wire.ConnectorOutcome;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +38,14 @@ class HttpConnectorTest {
                 "inventory",
                 new HttpConnection(
                     "inventory", backend.url().resolve("/inventory"), Duration.ofSeconds(5))),
+            Map.of(
+                "inventory",
+                new ConnectionGuard(
+                    "inventory",
+                    ResilienceSettings.defaults(),
+                    RetryRegistry.ofDefaults(),
+                    CircuitBreakerRegistry.ofDefaults(),
+                    BulkheadRegistry.ofDefaults())),
             operation,
             json);
   }
@@ -89,7 +102,9 @@ class HttpConnectorTest {
               Duration.ofMillis(200));
 
       assertThat(result.outcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
-      assertThat(result.error()).contains("timed out after PT0.2S");
+      assertThat(result.error()).containsPattern("GET /slow timed out after [12][0-9]{2} ms");
+      // the budget was spent: no second attempt
+      assertThat(backend.received("/inventory/slow")).hasSize(1);
     } finally {
       release.countDown();
     }
