@@ -1,5 +1,6 @@
 package dev.junction.connector.http;
 
+import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
 import dev.junction.connector.http.resilience.ResilienceSettings;
 import dev.junction.connector.support.ConnectorSettings;
@@ -55,11 +56,13 @@ public record HttpConnectorProperties(
    * @param timeout the longest a command may take on this connection, retries included; one attempt
    *     runs from sending the request to the last byte of the response
    * @param resilience retry, circuit breaker and bulkhead of this connection
+   * @param auth how the connector authenticates to the backend
    */
   public record Connection(
       @NotNull URI baseUrl,
       @DefaultValue("10s") @NotNull Duration timeout,
-      @DefaultValue @Valid @NotNull ResilienceSettings resilience) {}
+      @DefaultValue @Valid @NotNull ResilienceSettings resilience,
+      @DefaultValue @NotNull AuthSettings auth) {}
 
   /** What the shared connector plumbing needs. */
   public ConnectorSettings connectorSettings() {
@@ -75,7 +78,13 @@ public record HttpConnectorProperties(
     Map<String, HttpConnection> result = new TreeMap<>();
     connections.forEach(
         (name, connection) ->
-            result.put(name, new HttpConnection(name, connection.baseUrl(), connection.timeout())));
+            result.put(
+                name,
+                new HttpConnection(
+                    name,
+                    connection.baseUrl(),
+                    connection.timeout(),
+                    connection.auth().authentication(name))));
     return Map.copyOf(result);
   }
 }

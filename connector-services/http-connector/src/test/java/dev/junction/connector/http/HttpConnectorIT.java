@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -49,10 +53,13 @@ class HttpConnectorIT {
   private static ConnectorTestBed bed;
   private static TestBackend backend;
   private static ConfigurableApplicationContext app;
+  private static Path tokenFile;
 
   @BeforeAll
   static void start() throws Exception {
     bed = ConnectorTestBed.start("http-connector-it");
+    tokenFile = Files.createTempFile("http-connector-it", ".token");
+    Files.writeString(tokenFile, "t-456\n");
     backend = TestBackend.start();
     backend
         .on("/api/stock", 200, "application/json", "{\"sku\":\"A-1\",\"available\":7}")
@@ -63,6 +70,21 @@ class HttpConnectorIT {
     List<String> args = new ArrayList<>(bed.applicationArgs("http-connector"));
     args.add("--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api");
     args.add("--junction.http-connector.connections.backend.timeout=5s");
+    String basic = "--junction.http-connector.connections.secured-basic.";
+    args.add(basic + "base-url=" + backend.url() + "/secured");
+    args.add(basic + "auth.type=basic");
+    args.add(basic + "auth.username=junction");
+    args.add(basic + "auth.password=${IT_BASIC_PASSWORD}"); // resolved like an env variable
+    args.add("--IT_BASIC_PASSWORD=open sesame");
+    String bearer = "--junction.http-connector.connections.secured-bearer.";
+    args.add(bearer + "base-url=" + backend.url() + "/secured");
+    args.add(bearer + "auth.type=bearer");
+    args.add(bearer + "auth.token-file=" + tokenFile);
+    String apiKey = "--junction.http-connector.connections.secured-key.";
+    args.add(apiKey + "base-url=" + backend.url() + "/secured");
+    args.add(apiKey + "auth.type=api-key");
+    args.add(apiKey + "auth.header=X-Api-Key");
+    args.add(apiKey + "auth.key=k-123");
     String flaky = "--junction.http-connector.connections.flaky.";
     args.add(flaky + "base-url=" + backend.url() + "/flaky");
     args.add(flaky + "timeout=5s");
@@ -80,7 +102,7 @@ class HttpConnectorIT {
 
   @AfterAll
   static void stop() {
-    ConnectorTestBed.closeAll(app, backend, bed);
+    ConnectorTestBed.closeAll(app, backend, bed, () -> Files.deleteIfExists(tokenFile));
   }
 
   @Test
@@ -197,7 +219,8 @@ class HttpConnectorIT {
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("junction_connector_calls_total{connection=\"backend\",outcome=\"SUCCEEDED\"")
-        .contains("junction_connector_duration_seconds_count{connection=\"backend\"");
+        .contains("junction_connector_duration_seconds_count{connection=\"backend\"")
+        .contains("resilience4j_circuitbreaker_state{name=\"backend\",state=\"closed\"} 1.0");
   }
 
   @Test
@@ -255,6 +278,47 @@ class HttpConnectorIT {
                     == ConnectorOutcome.SUCCEEDED);
     assertThat(awaitReply(sendTo("flaky", post)).value().getOutcome())
         .isEqualTo(ConnectorOutcome.SUCCEEDED);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "secured-basic, Authorization, Basic anVuY3Rpb246b3BlbiBzZXNhbWU=",
+    "secured-bearer, Authorization, Bearer t-456",
+    "secured-key, X-Api-Key, k-123"
+  })
+  void authenticatesAsTheConnectionSays(String connection, String header, String expected)
+      throws Exception {
+    backend.on(
+        "/secured/whoami",
+        exchange -> {
+          String presented = exchange.getRequestHeaders().getFirst(header);
+          boolean ok = expected.equals(presented);
+          TestBackend.respond(
+              exchange, ok ? 200 : 401, "application/json", ok ? "{\"user\":\"junction\"}" : "{}");
+        });
+    String get = "{\"method\":\"GET\",\"path\":\"/whoami\"}";
+
+    ConnectorReply reply = awaitReply(sendTo(connection, get)).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(reply.getOutput()).doesNotContain(expected);
+  }
+
+  @Test
+  void aConnectionWithoutCredentialsIsRefusedByAServerThatChecksThem() throws Exception {
+    backend.on(
+        "/api/whoami",
+        exchange ->
+            TestBackend.respond(
+                exchange,
+                exchange.getRequestHeaders().containsKey("Authorization") ? 200 : 401,
+                "application/json",
+                "{}"));
+
+    ConnectorReply reply = awaitReply(send("{\"method\":\"GET\",\"path\":\"/whoami\"}")).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.FAILED);
+    assertThat(reply.getError()).endsWith("answered 401");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.junction.connector.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
 import dev.junction.connector.http.resilience.ResilienceSettings;
 import dev.junction.contract.Topics;
@@ -30,7 +31,8 @@ class HttpConnectorPropertiesTest {
                 new HttpConnectorProperties.Connection(
                     URI.create("http://127.0.0.1:9100"),
                     Duration.ofSeconds(3),
-                    ResilienceSettings.defaults())),
+                    ResilienceSettings.defaults(),
+                    AuthSettings.none())),
             HttpConnectorProperties.DEFAULT_COMMAND_TOPIC,
             "http-connector",
             2,

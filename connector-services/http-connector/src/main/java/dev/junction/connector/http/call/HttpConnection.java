@@ -1,5 +1,6 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.http.auth.Authentication;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,10 +12,17 @@ import java.util.Objects;
  * @param name the name steps use ({@code connection:} in a workflow)
  * @param baseUrl absolute {@code http}/{@code https} URL; every call goes under it
  * @param timeout the longest one call may take, response body included
+ * @param auth how the connector authenticates to the backend
  */
-public record HttpConnection(String name, URI baseUrl, Duration timeout) {
+public record HttpConnection(String name, URI baseUrl, Duration timeout, Authentication auth) {
+
+  /** A connection without authentication. */
+  public HttpConnection(String name, URI baseUrl, Duration timeout) {
+    this(name, baseUrl, timeout, Authentication.NONE);
+  }
 
   public HttpConnection {
+    Objects.requireNonNull(auth, "auth of connection " + name);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(baseUrl, "baseUrl of connection " + name);
     Objects.requireNonNull(timeout, "timeout of connection " + name);

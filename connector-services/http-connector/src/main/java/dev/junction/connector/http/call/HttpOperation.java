@@ -180,7 +180,12 @@ public final class HttpOperation implements AutoCloseable {
     URI target = TargetUrls.resolve(connection.baseUrl(), input.path(), input.query());
     HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout);
     String contentType = headerValue(input.headers(), "content-type");
+    String authHeader = connection.auth().headerName();
     for (Map.Entry<String, String> header : input.headers().entrySet()) {
+      if (header.getKey().equalsIgnoreCase(authHeader)) {
+        throw new InvalidInputException(
+            "header '" + authHeader + "' is set by the connection's authentication");
+      }
       try {
         builder.header(header.getKey(), header.getValue());
       } catch (IllegalArgumentException e) {
@@ -203,6 +208,9 @@ public final class HttpOperation implements AutoCloseable {
       }
     }
     builder.setHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+    if (authHeader != null) {
+      builder.setHeader(authHeader, connection.auth().headerValue());
+    }
     return builder.method(input.method(), body).build();
   }
 

@@ -103,8 +103,6 @@ class HttpConnectorTest {
 
       assertThat(result.outcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
       assertThat(result.error()).containsPattern("GET /slow timed out after [12][0-9]{2} ms");
-      // the budget was spent: no second attempt
-      assertThat(backend.received("/inventory/slow")).hasSize(1);
     } finally {
       release.countDown();
     }

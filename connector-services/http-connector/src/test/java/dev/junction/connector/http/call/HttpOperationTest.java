@@ -2,6 +2,8 @@ package dev.junction.connector.http.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.connector.http.auth.Authentication;
+import dev.junction.connector.http.auth.Secret;
 import dev.junction.connector.http.testing.TestBackend;
 import dev.junction.connector.http.testing.TestBackend.Received;
 import dev.junction.connector.support.invoke.CallResult;
@@ -259,5 +261,30 @@ class HttpOperationTest {
 
     assertThat(result.outcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
     assertThat(result.error()).isEqualTo("connection 'nowhere': GET /: connection refused");
+  }
+
+  @Test
+  void aStepCannotReplaceTheConnectionsCredentials() throws Exception {
+    HttpConnection secured =
+        new HttpConnection(
+            "secured",
+            backend.url().resolve("/api"),
+            TIMEOUT,
+            new Authentication.Bearer(Secret.of("t0k")));
+
+    CallResult result =
+        operation.call(
+            secured,
+            HttpRequestInput.parse(
+                "{\"method\":\"GET\",\"path\":\"/me\",\"headers\":{\"authorization\":\"Bearer x\"}}",
+                JSON),
+            "k",
+            TIMEOUT);
+
+    assertThat(result.outcome()).isEqualTo(ConnectorOutcome.FATAL_ERROR);
+    assertThat(result.error())
+        .isEqualTo(
+            "connection 'secured': header 'Authorization' is set by the connection's authentication");
+    assertThat(backend.received("/api/me")).isEmpty();
   }
 }
