@@ -133,6 +133,14 @@ public final class ConnectorTestBed implements AutoCloseable {
     assignFromStart(deadLetterConsumer, Topics.deadLetter(commandTopic));
   }
 
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.registryUrl();
+  }
+
   public String commandTopic() {
     return commandTopic;
   }

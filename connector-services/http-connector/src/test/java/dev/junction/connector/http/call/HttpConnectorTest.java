@@ -14,7 +14,6 @@ import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,16 +83,7 @@ class HttpConnectorTest {
   @Test
   void theCallEndsWhenTheTimeLeftIsUp() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    backend.on(
-        "/inventory/slow",
-        exchange -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          TestBackend.respond(exchange, 204, null, null);
-        });
+    backend.on("/inventory/slow", TestBackend.heldUntil(release));
     try {
       CallResult result =
           connector.perform(

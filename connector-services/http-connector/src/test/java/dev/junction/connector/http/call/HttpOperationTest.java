@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,16 +224,7 @@ class HttpOperationTest {
   @Test
   void aSlowBackendTimesOutAsRetryable() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    backend.on(
-        "/api/slow",
-        exchange -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          TestBackend.respond(exchange, 200, "application/json", "{}");
-        });
+    backend.on("/api/slow", TestBackend.heldUntil(release));
     try {
       CallResult result =
           operation.call(
