@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -312,6 +313,32 @@ class SqlConnectorIT {
     assertThat(refusedByDatabase.getError())
         .startsWith("connection '" + connection + "': statement 'insert-order'")
         .doesNotContain("many");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pg", "maria"})
+  void aStatementStillRunningAtTheDeadlineIsCancelledAsRetryable(String connection)
+      throws Exception {
+    String runId = UUID.randomUUID().toString();
+    InvokeConnector command =
+        InvokeConnector.newBuilder(
+                bed.command(
+                    runId,
+                    "wait",
+                    connection,
+                    "query",
+                    "{\"statement\":\"sleep\",\"params\":{\"seconds\":20}}"))
+            .setDeadline(Instant.now().plusMillis(1_500))
+            .build();
+
+    bed.send(command, null);
+    ConnectorReply reply = bed.awaitReply(runId).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
+    assertThat(reply.getError())
+        .startsWith("connection '" + connection + "': statement 'sleep' timed out");
+    // cancelled after the (whole-second) query timeout, not after the 20 s sleep
+    assertThat(reply.getDurationMs()).isLessThan(10_000);
   }
 
   @Test

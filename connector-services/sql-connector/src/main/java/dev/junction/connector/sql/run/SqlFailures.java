@@ -16,9 +16,9 @@ import java.util.Set;
  *       {@code FAILED}, a business failure; the same values fail again;
  *   <li>class {@code 08} (connection), {@code 40} (serialization failure, deadlock), {@code 53}
  *       (insufficient resources), {@code 57} (operator intervention, query cancelled by the
- *       timeout), {@code 55P03} / MariaDB 1205 (lock wait timeout), and JDBC's transient,
- *       recoverable and timeout exceptions (HikariCP's "no connection available"): {@code
- *       RETRYABLE_ERROR};
+ *       timeout), {@code 70100} (MariaDB statement timeout), {@code 55P03} / MariaDB 1205 (lock
+ *       wait timeout), and JDBC's transient, recoverable and timeout exceptions (HikariCP's "no
+ *       connection available"): {@code RETRYABLE_ERROR};
  *   <li>class {@code 22} (data exception: a value that does not fit its column) and everything
  *       else, such as class {@code 42} (syntax error, unknown table, missing privilege: the
  *       statement's configuration is wrong): {@code FATAL_ERROR}.
@@ -30,6 +30,12 @@ import java.util.Set;
 public final class SqlFailures {
 
   private static final Set<String> RETRYABLE_CLASSES = Set.of("08", "40", "53", "57");
+
+  /** PostgreSQL query_canceled: the statement timeout cancelled it. */
+  private static final String QUERY_CANCELED = "57014";
+
+  /** MariaDB ER_STATEMENT_TIMEOUT (max_statement_time exceeded, how it applies query timeouts). */
+  private static final String STATEMENT_TIMEOUT = "70100";
 
   /** PostgreSQL lock_not_available (e.g. {@code lock_timeout}). */
   private static final String LOCK_NOT_AVAILABLE = "55P03";
@@ -52,7 +58,9 @@ public final class SqlFailures {
     if (stateClass.equals("23")) {
       return new CallResult.Failed(null, prefix + " violated a constraint (" + code + ")");
     }
-    if (failure instanceof SQLTimeoutException || "57014".equals(state)) {
+    if (hasCause(failure, SQLTimeoutException.class)
+        || QUERY_CANCELED.equals(state)
+        || STATEMENT_TIMEOUT.equals(state)) {
       return new CallResult.RetryableError(null, prefix + " timed out (" + code + ")");
     }
     if (stateClass.equals("08")

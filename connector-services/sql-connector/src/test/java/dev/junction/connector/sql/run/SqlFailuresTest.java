@@ -22,6 +22,7 @@ class SqlFailuresTest {
     "40001, 0, RETRYABLE_ERROR", // serialization failure / deadlock
     "40P01, 0, RETRYABLE_ERROR", // deadlock (PostgreSQL)
     "57014, 0, RETRYABLE_ERROR", // cancelled by the statement timeout
+    "70100, 1969, RETRYABLE_ERROR", // max_statement_time exceeded (MariaDB)
     "57P01, 0, RETRYABLE_ERROR", // admin shutdown
     "55P03, 0, RETRYABLE_ERROR", // lock not available
     "HY000, 1205, RETRYABLE_ERROR", // lock wait timeout (MariaDB)
