@@ -12,6 +12,8 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +44,8 @@ class ConnectorConfiguration {
       HttpConnectorProperties properties,
       HttpOperation operation,
       JsonMapper json,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
     RetryRegistry retries = RetryRegistry.ofDefaults();
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
@@ -59,6 +62,13 @@ class ConnectorConfiguration {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
-    return new HttpConnector(properties.httpConnections(), guards, operation, json);
+    // token endpoints are called rarely (tokens are cached): a plain client of their own
+    HttpClient tokenHttp =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    return new HttpConnector(
+        properties.httpConnections(tokenHttp, json, clock), guards, operation, json);
   }
 }

@@ -10,12 +10,15 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Settings of the HTTP connector ({@code junction.http-connector.*}).
@@ -75,6 +78,15 @@ public record HttpConnectorProperties(
    * stops the service at start-up instead of failing every call.
    */
   public Map<String, HttpConnection> httpConnections() {
+    return httpConnections(null, null, null);
+  }
+
+  /**
+   * As {@link #httpConnections()}, with what {@code oauth2-client-credentials} connections need to
+   * fetch their tokens.
+   */
+  public Map<String, HttpConnection> httpConnections(
+      HttpClient tokenHttp, JsonMapper json, Clock clock) {
     Map<String, HttpConnection> result = new TreeMap<>();
     connections.forEach(
         (name, connection) ->
@@ -84,7 +96,7 @@ public record HttpConnectorProperties(
                     name,
                     connection.baseUrl(),
                     connection.timeout(),
-                    connection.auth().authentication(name))));
+                    connection.auth().authentication(name, tokenHttp, json, clock))));
     return Map.copyOf(result);
   }
 }

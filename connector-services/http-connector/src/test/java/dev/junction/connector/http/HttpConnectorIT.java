@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.junction.connector.http.testing.TestBackend;
+import dev.junction.connector.http.testing.TokenServer;
 import dev.junction.connector.support.testing.ConnectorTestBed;
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.wire.ConnectorOutcome;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,10 +56,17 @@ class HttpConnectorIT {
   private static TestBackend backend;
   private static ConfigurableApplicationContext app;
   private static Path tokenFile;
+  private static ConfigurableApplicationContext tokenServer;
+  private static final List<String> presentedTokens = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     bed = ConnectorTestBed.start("http-connector-it");
+    tokenServer = TokenServer.start(4);
+    String tokenUrl =
+        "http://127.0.0.1:"
+            + tokenServer.getEnvironment().getProperty("local.server.port")
+            + "/oauth2/token";
     tokenFile = Files.createTempFile("http-connector-it", ".token");
     Files.writeString(tokenFile, "t-456\n");
     backend = TestBackend.start();
@@ -85,6 +94,22 @@ class HttpConnectorIT {
     args.add(apiKey + "auth.type=api-key");
     args.add(apiKey + "auth.header=X-Api-Key");
     args.add(apiKey + "auth.key=k-123");
+    for (String name : List.of("oauth", "oauth-refused")) {
+      String oauth = "--junction.http-connector.connections." + name + ".";
+      args.add(oauth + "base-url=" + backend.url() + "/oauth");
+      args.add(oauth + "auth.type=oauth2-client-credentials");
+      args.add(oauth + "auth.token-url=" + tokenUrl);
+      args.add(oauth + "auth.client-id=" + TokenServer.CLIENT_ID);
+      args.add(oauth + "auth.scope=" + TokenServer.SCOPE);
+      args.add(
+          oauth
+              + "auth.client-secret="
+              + (name.equals("oauth") ? TokenServer.CLIENT_SECRET : "wrong-secret"));
+    }
+    // the token server's Spring Security is on the test classpath: keep it out of the connector
+    args.add(
+        "--spring.autoconfigure.exclude="
+            + String.join(",", TokenServer.SECURITY_AUTO_CONFIGURATION));
     String flaky = "--junction.http-connector.connections.flaky.";
     args.add(flaky + "base-url=" + backend.url() + "/flaky");
     args.add(flaky + "timeout=5s");
@@ -102,7 +127,8 @@ class HttpConnectorIT {
 
   @AfterAll
   static void stop() {
-    ConnectorTestBed.closeAll(app, backend, bed, () -> Files.deleteIfExists(tokenFile));
+    ConnectorTestBed.closeAll(
+        app, backend, tokenServer, bed, () -> Files.deleteIfExists(tokenFile));
   }
 
   @Test
@@ -302,6 +328,76 @@ class HttpConnectorIT {
 
     assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.SUCCEEDED);
     assertThat(reply.getOutput()).doesNotContain(expected);
+  }
+
+  @Test
+  void fetchesATokenWithClientCredentialsReusesItAndRefreshesItBeforeItExpires() throws Exception {
+    backend.on(
+        "/oauth/whoami",
+        exchange -> {
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          String token =
+              authorization != null && authorization.startsWith("Bearer ")
+                  ? authorization.substring(7)
+                  : "";
+          boolean active = introspect(token);
+          presentedTokens.add(token);
+          TestBackend.respond(exchange, active ? 200 : 401, "application/json", "{}");
+        });
+    String get = "{\"method\":\"GET\",\"path\":\"/whoami\"}";
+
+    assertThat(awaitReply(sendTo("oauth", get)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(awaitReply(sendTo("oauth", get)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+    String first = presentedTokens.getFirst();
+    // the token lives 4 s and is refreshed after half its life; until then it is reused
+    assertThat(presentedTokens.get(1)).isEqualTo(first);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                awaitReply(sendTo("oauth", get)).value().getOutcome() == ConnectorOutcome.SUCCEEDED
+                    && !presentedTokens.getLast().equals(first));
+  }
+
+  @Test
+  void aClientTheTokenEndpointRefusesIsFatal() throws Exception {
+    ConnectorReply reply =
+        awaitReply(sendTo("oauth-refused", "{\"method\":\"GET\",\"path\":\"/whoami\"}")).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.FATAL_ERROR);
+    assertThat(reply.getError())
+        .isEqualTo("connection 'oauth-refused': no access token: token endpoint answered 401");
+  }
+
+  /** Asks the authorization server whether it issued {@code token} and it is still valid. */
+  private static boolean introspect(String token) throws java.io.IOException {
+    String credentials = TokenServer.CLIENT_ID + ":" + TokenServer.CLIENT_SECRET;
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + tokenServer.getEnvironment().getProperty("local.server.port")
+                        + "/oauth2/introspect"))
+            .header(
+                "Authorization",
+                "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+            .build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          && JSON.readTree(response.body()).path("active").asBoolean(false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test

@@ -1,15 +1,20 @@
 package dev.junction.connector.http.auth;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A connection's authentication as configured ({@code connections.<name>.auth.*}). Secrets come
  * from {@code ${ENV_VARIABLE}} placeholders, the environment ({@code
  * JUNCTION_HTTP_CONNECTOR_CONNECTIONS_<NAME>_AUTH_TOKEN}) or files; a file wins over a value.
  *
- * @param type {@code none}, {@code basic}, {@code bearer} or {@code api-key}
+ * @param type {@code none}, {@code basic}, {@code bearer}, {@code api-key} or {@code
+ *     oauth2-client-credentials}
  * @param username user of {@code basic}
  * @param password password of {@code basic}
  * @param passwordFile file holding the password of {@code basic}
@@ -18,6 +23,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param header header of {@code api-key}
  * @param key key of {@code api-key}
  * @param keyFile file holding the key of {@code api-key}
+ * @param tokenUrl token endpoint of {@code oauth2-client-credentials}
+ * @param clientId client of {@code oauth2-client-credentials}
+ * @param clientSecret its secret
+ * @param clientSecretFile file holding its secret
+ * @param scope scopes to ask for (space-separated), or none for the client's default
  */
 public record AuthSettings(
     @DefaultValue("none") String type,
@@ -28,11 +38,30 @@ public record AuthSettings(
     Path tokenFile,
     @DefaultValue("X-API-Key") String header,
     String key,
-    Path keyFile) {
+    Path keyFile,
+    URI tokenUrl,
+    String clientId,
+    String clientSecret,
+    Path clientSecretFile,
+    String scope) {
 
   /** No authentication. */
   public static AuthSettings none() {
-    return new AuthSettings("none", null, null, null, null, null, "X-API-Key", null, null);
+    return new AuthSettings(
+        "none",
+        null,
+        null,
+        null,
+        null,
+        null,
+        "X-API-Key",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -40,6 +69,15 @@ public record AuthSettings(
    * service at start-up.
    */
   public Authentication authentication(String connection) {
+    return authentication(connection, null, null, null);
+  }
+
+  /**
+   * As {@link #authentication(String)}; {@code oauth2-client-credentials} calls its token endpoint
+   * with {@code http}, reads with {@code json} and times tokens with {@code clock}.
+   */
+  public Authentication authentication(
+      String connection, HttpClient http, JsonMapper json, Clock clock) {
     String where = "connection '" + connection + "': auth ";
     return switch (type.toLowerCase(Locale.ROOT)) {
       case "none" -> Authentication.NONE;
@@ -58,8 +96,26 @@ public record AuthSettings(
         }
         yield new Authentication.ApiKey(header, secret(key, keyFile, where + "api-key", "key"));
       }
+      case "oauth2-client-credentials" -> {
+        if (tokenUrl == null || clientId == null || clientId.isBlank()) {
+          throw new IllegalArgumentException(
+              where + "oauth2-client-credentials needs token-url and client-id");
+        }
+        if (http == null) {
+          throw new IllegalStateException(where + "oauth2-client-credentials needs an HTTP client");
+        }
+        Secret secret =
+            secret(
+                clientSecret,
+                clientSecretFile,
+                where + "oauth2-client-credentials",
+                "client-secret");
+        yield new Authentication.ClientCredentials(
+            new TokenClient(tokenUrl, clientId, secret, scope, http, json, clock));
+      }
       default ->
-          throw new IllegalArgumentException(where + "type must be none, basic, bearer or api-key");
+          throw new IllegalArgumentException(
+              where + "type must be none, basic, bearer, api-key or oauth2-client-credentials");
     };
   }
 
@@ -76,6 +132,16 @@ public record AuthSettings(
   /** Never prints secrets. */
   @Override
   public String toString() {
-    return "AuthSettings[type=" + type + ", username=" + username + ", header=" + header + "]";
+    return "AuthSettings[type="
+        + type
+        + ", username="
+        + username
+        + ", header="
+        + header
+        + ", tokenUrl="
+        + tokenUrl
+        + ", clientId="
+        + clientId
+        + "]";
   }
 }

@@ -71,6 +71,26 @@ public sealed interface Authentication {
     }
   }
 
+  /**
+   * A bearer token obtained with the OAuth2 client credentials grant, cached and refreshed. {@link
+   * #headerValue()} throws {@link TokenUnavailableException} when no token can be had.
+   */
+  record ClientCredentials(TokenClient tokens) implements Authentication {
+    public ClientCredentials {
+      Objects.requireNonNull(tokens, "tokens");
+    }
+
+    @Override
+    public String headerName() {
+      return "Authorization";
+    }
+
+    @Override
+    public String headerValue() {
+      return "Bearer " + tokens.token();
+    }
+  }
+
   /** An API key in a header of the backend's choosing, e.g. {@code X-API-Key}. */
   record ApiKey(String header, Secret key) implements Authentication {
     public ApiKey {

@@ -1,5 +1,6 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.http.auth.TokenUnavailableException;
 import dev.junction.connector.support.invoke.CallResult;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -107,6 +108,13 @@ public final class HttpOperation implements AutoCloseable {
       request = request(connection, input, idempotencyKey, timeout);
     } catch (InvalidInputException e) {
       return new Exchange(new CallResult.FatalError(prefix(connection) + e.getMessage()), null);
+    } catch (TokenUnavailableException e) {
+      String error = prefix(connection) + "no access token: " + e.getMessage();
+      return new Exchange(
+          e.retryable()
+              ? new CallResult.RetryableError(null, error)
+              : new CallResult.FatalError(error),
+          null);
     }
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));

@@ -16,7 +16,21 @@ class AuthSettingsTest {
 
   private static AuthSettings settings(
       String type, String username, String password, String token, String key, Path file) {
-    return new AuthSettings(type, username, password, file, token, file, "X-API-Key", key, file);
+    return new AuthSettings(
+        type,
+        username,
+        password,
+        file,
+        token,
+        file,
+        "X-API-Key",
+        key,
+        file,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -47,7 +61,9 @@ class AuthSettingsTest {
         .hasMessage("connection 'crm': auth basic needs a username");
     assertThatThrownBy(
             () -> settings("kerberos", null, null, null, null, null).authentication("crm"))
-        .hasMessage("connection 'crm': auth type must be none, basic, bearer or api-key");
+        .hasMessage(
+            "connection 'crm': auth type must be none, basic, bearer, api-key or"
+                + " oauth2-client-credentials");
   }
 
   @Test
