@@ -3,6 +3,7 @@ package dev.junction.connector.http;
 import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
 import dev.junction.connector.http.resilience.ResilienceSettings;
+import dev.junction.connector.http.tls.TlsSettings;
 import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.contract.Topics;
 import jakarta.validation.Valid;
@@ -60,12 +61,14 @@ public record HttpConnectorProperties(
    *     runs from sending the request to the last byte of the response
    * @param resilience retry, circuit breaker and bulkhead of this connection
    * @param auth how the connector authenticates to the backend
+   * @param tls client certificate (mutual TLS) and trusted CAs of {@code https} calls
    */
   public record Connection(
       @NotNull URI baseUrl,
       @DefaultValue("10s") @NotNull Duration timeout,
       @DefaultValue @Valid @NotNull ResilienceSettings resilience,
-      @DefaultValue @NotNull AuthSettings auth) {}
+      @DefaultValue @NotNull AuthSettings auth,
+      @DefaultValue @NotNull TlsSettings tls) {}
 
   /** What the shared connector plumbing needs. */
   public ConnectorSettings connectorSettings() {
@@ -96,7 +99,8 @@ public record HttpConnectorProperties(
                     name,
                     connection.baseUrl(),
                     connection.timeout(),
-                    connection.auth().authentication(name, tokenHttp, json, clock))));
+                    connection.auth().authentication(name, tokenHttp, json, clock),
+                    connection.tls().sslContext(name))));
     return Map.copyOf(result);
   }
 }

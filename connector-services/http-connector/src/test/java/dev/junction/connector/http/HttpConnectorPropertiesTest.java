@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
 import dev.junction.connector.http.resilience.ResilienceSettings;
+import dev.junction.connector.http.tls.TlsSettings;
 import dev.junction.contract.Topics;
 import java.net.URI;
 import java.time.Duration;
@@ -32,7 +33,8 @@ class HttpConnectorPropertiesTest {
                     URI.create("http://127.0.0.1:9100"),
                     Duration.ofSeconds(3),
                     ResilienceSettings.defaults(),
-                    AuthSettings.none())),
+                    AuthSettings.none(),
+                    TlsSettings.none())),
             HttpConnectorProperties.DEFAULT_COMMAND_TOPIC,
             "http-connector",
             2,

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * A named backend the connector may call.
@@ -13,12 +14,20 @@ import java.util.Objects;
  * @param baseUrl absolute {@code http}/{@code https} URL; every call goes under it
  * @param timeout the longest one call may take, response body included
  * @param auth how the connector authenticates to the backend
+ * @param sslContext TLS of its calls (client certificate, trusted CAs), or {@code null} for the
+ *     JDK's default
  */
-public record HttpConnection(String name, URI baseUrl, Duration timeout, Authentication auth) {
+public record HttpConnection(
+    String name, URI baseUrl, Duration timeout, Authentication auth, SSLContext sslContext) {
 
   /** A connection without authentication. */
   public HttpConnection(String name, URI baseUrl, Duration timeout) {
-    this(name, baseUrl, timeout, Authentication.NONE);
+    this(name, baseUrl, timeout, Authentication.NONE, null);
+  }
+
+  /** A connection with the JDK's default TLS. */
+  public HttpConnection(String name, URI baseUrl, Duration timeout, Authentication auth) {
+    this(name, baseUrl, timeout, auth, null);
   }
 
   public HttpConnection {

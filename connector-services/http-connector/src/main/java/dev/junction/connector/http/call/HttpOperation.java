@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,6 +53,7 @@ public final class HttpOperation implements AutoCloseable {
   private static final int MAX_PATH_IN_ERRORS = 100;
 
   private final HttpClient client;
+  private final Map<String, HttpClient> tlsClients = new ConcurrentHashMap<>();
   private final JsonMapper json;
   private final Clock clock;
 
@@ -71,11 +74,23 @@ public final class HttpOperation implements AutoCloseable {
    * (measured: 0.14 ms instead of 0.20 ms p50 for a loopback call).
    */
   public static HttpClient defaultClient() {
+    return clientBuilder().build();
+  }
+
+  private static HttpClient.Builder clientBuilder() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .executor(Runnable::run)
-        .build();
+        .executor(Runnable::run);
+  }
+
+  /** The shared client, or the connection's own when it has TLS settings of its own. */
+  private HttpClient clientFor(HttpConnection connection) {
+    if (connection.sslContext() == null) {
+      return client;
+    }
+    return tlsClients.computeIfAbsent(
+        connection.name(), name -> clientBuilder().sslContext(connection.sslContext()).build());
   }
 
   /**
@@ -117,7 +132,7 @@ public final class HttpOperation implements AutoCloseable {
           null);
     }
     CompletableFuture<HttpResponse<byte[]>> pending =
-        client.sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));
+        clientFor(connection).sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));
     HttpResponse<byte[]> response;
     try {
       // The request timeout only covers the wait for the response headers; this one covers the
@@ -165,6 +180,10 @@ public final class HttpOperation implements AutoCloseable {
         case HttpTimeoutException timedOut -> {
           return new CallResult.RetryableError(
               null, prefix + " timed out after " + timeout.toMillis() + " ms");
+        }
+        case SSLHandshakeException handshake -> {
+          // certificates that do not match: configuration, which no retry changes
+          return new CallResult.FatalError(prefix + ": TLS handshake failed");
         }
         case ConnectException refused -> {
           return new CallResult.RetryableError(null, prefix + ": connection refused");
@@ -302,5 +321,6 @@ public final class HttpOperation implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    tlsClients.values().forEach(HttpClient::close);
   }
 }
