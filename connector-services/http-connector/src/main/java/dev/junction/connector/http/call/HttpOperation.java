@@ -5,6 +5,7 @@ import dev.junction.connector.support.invoke.CallResult;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
@@ -56,15 +57,21 @@ public final class HttpOperation implements AutoCloseable {
   private final Map<String, HttpClient> tlsClients = new ConcurrentHashMap<>();
   private final JsonMapper json;
   private final Clock clock;
+  private final HostGuard hostGuard;
 
   public HttpOperation(HttpClient client, JsonMapper json) {
     this(client, json, Clock.systemUTC());
   }
 
   public HttpOperation(HttpClient client, JsonMapper json, Clock clock) {
+    this(client, json, clock, HostGuard.system());
+  }
+
+  HttpOperation(HttpClient client, JsonMapper json, Clock clock, HostGuard hostGuard) {
     this.client = client;
     this.json = json;
     this.clock = clock;
+    this.hostGuard = hostGuard;
   }
 
   /**
@@ -129,6 +136,17 @@ public final class HttpOperation implements AutoCloseable {
           e.retryable()
               ? new CallResult.RetryableError(null, error)
               : new CallResult.FatalError(error),
+          null);
+    }
+    try {
+      String refusal = hostGuard.refusal(connection.baseUrl().getHost());
+      if (refusal != null) {
+        return new Exchange(new CallResult.FatalError(prefix(connection) + refusal), null);
+      }
+    } catch (UnknownHostException e) {
+      return new Exchange(
+          new CallResult.RetryableError(
+              null, prefix(connection) + "host " + connection.baseUrl().getHost() + " unknown"),
           null);
     }
     CompletableFuture<HttpResponse<byte[]>> pending =
