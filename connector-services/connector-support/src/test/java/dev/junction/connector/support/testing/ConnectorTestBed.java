@@ -175,6 +175,18 @@ public final class ConnectorTestBed implements AutoCloseable {
     commands.send(record).get(30, TimeUnit.SECONDS);
   }
 
+  /** Sends a command without waiting for the broker (for load); the future completes on ack. */
+  public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(
+      InvokeConnector command) {
+    return commands.send(new ProducerRecord<>(commandTopic, command.getRunId(), command));
+  }
+
+  /** Every reply received so far, by run id, after one more poll. */
+  public Map<String, List<ConsumerRecord<String, ConnectorReply>>> pollAllReplies() {
+    pollReplies();
+    return replies;
+  }
+
   /** Sends bytes that need not be a command at all. */
   public void sendRaw(String key, byte[] value) throws Exception {
     rawCommands.send(new ProducerRecord<>(commandTopic, key, value)).get(30, TimeUnit.SECONDS);
