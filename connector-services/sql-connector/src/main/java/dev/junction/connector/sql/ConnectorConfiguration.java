@@ -3,6 +3,7 @@ package dev.junction.connector.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.junction.connector.sql.run.LedgerPurger;
 import dev.junction.connector.sql.run.SqlConnection;
 import dev.junction.connector.sql.run.SqlConnector;
 import dev.junction.connector.support.ConnectorSettings;
@@ -60,6 +61,12 @@ class ConnectorConfiguration {
                         json,
                         clock)));
     return new SqlConnector(connections, json);
+  }
+
+  @Bean(destroyMethod = "close")
+  LedgerPurger ledgerPurger(SqlConnectorProperties properties, SqlConnector connector) {
+    return new LedgerPurger(
+        connector, properties.ledgerRetention(), properties.ledgerPurgeInterval());
   }
 
   private static HikariDataSource pool(

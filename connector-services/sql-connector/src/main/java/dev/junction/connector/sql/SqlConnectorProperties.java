@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  *     time, so keep it at or below each connection's {@code max-pool-size}
  * @param ledgerTable table (optionally {@code schema.table}) of idempotency keys in each database,
  *     created if missing
+ * @param ledgerRetention how long ledger entries are kept: longer than a command can be redelivered
+ *     or replayed
+ * @param ledgerPurgeInterval how often entries older than the retention are deleted
  */
 @Validated
 @ConfigurationProperties("junction.sql-connector")
@@ -39,7 +42,9 @@ public record SqlConnectorProperties(
     @DefaultValue(DEFAULT_COMMAND_TOPIC) @NotBlank String commandTopic,
     @DefaultValue(CONNECTOR_NAME) @NotBlank String groupId,
     @DefaultValue("4") @Positive int concurrency,
-    @DefaultValue(DEFAULT_LEDGER_TABLE) @NotBlank String ledgerTable) {
+    @DefaultValue(DEFAULT_LEDGER_TABLE) @NotBlank String ledgerTable,
+    @DefaultValue("7d") @NotNull Duration ledgerRetention,
+    @DefaultValue("1h") @NotNull Duration ledgerPurgeInterval) {
 
   /** The connector's name: its command topic, consumer group and CloudEvents source. */
   public static final String CONNECTOR_NAME = "sql-connector";

@@ -18,6 +18,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -339,6 +341,31 @@ class SqlConnectorIT {
         .startsWith("connection '" + connection + "': statement 'sleep' timed out");
     // cancelled after the (whole-second) query timeout, not after the 20 s sleep
     assertThat(reply.getDurationMs()).isLessThan(10_000);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pg", "maria"})
+  void ledgerEntriesOlderThanTheRetentionArePurgedAndRecentOnesKept(String connection)
+      throws Exception {
+    ConnectorReply recent =
+        call(connection, "update", insertOrder(IDS.incrementAndGet(), "A-1", 1));
+    String oldKey = "old-" + UUID.randomUUID();
+    try (Connection db = open(connection);
+        PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO "
+                    + SqlConnectorProperties.DEFAULT_LEDGER_TABLE
+                    + " (idempotency_key, output, recorded_at) VALUES (?, '{}', ?)")) {
+      insert.setString(1, oldKey);
+      insert.setTimestamp(2, Timestamp.from(Instant.now().minus(Duration.ofDays(30))));
+      insert.executeUpdate();
+    }
+
+    int deleted = app.getBean(SqlConnector.class).purgeLedgers(Duration.ofDays(7));
+
+    assertThat(deleted).isGreaterThanOrEqualTo(1);
+    assertThat(ledgerRows(connection, oldKey)).isZero();
+    assertThat(ledgerRows(connection, runKey(recent))).isEqualTo(1);
   }
 
   @Test

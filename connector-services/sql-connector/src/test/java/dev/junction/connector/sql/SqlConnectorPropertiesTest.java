@@ -34,7 +34,9 @@ class SqlConnectorPropertiesTest {
 
   @Test
   void theDatabaseDeduplicatesNotMemory() {
-    SqlConnectorProperties properties = new SqlConnectorProperties(Map.of(), "t", "g", 2, "ledger");
+    SqlConnectorProperties properties =
+        new SqlConnectorProperties(
+            Map.of(), "t", "g", 2, "ledger", Duration.ofDays(7), Duration.ofHours(1));
 
     assertThat(properties.connectorSettings().duplicateWindow()).isZero();
   }

@@ -87,6 +87,17 @@ final class Ledger {
     }
   }
 
+  /** Deletes the entries recorded before {@code before}; returns how many. */
+  int purge(Connection connection, Instant before) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM " + table + " WHERE recorded_at < ?")) {
+      delete.setTimestamp(1, Timestamp.from(before));
+      int deleted = delete.executeUpdate();
+      connection.commit();
+      return deleted;
+    }
+  }
+
   /** The output recorded for {@code key}, or {@code null} when it never took effect. */
   String recorded(Connection connection, String key) throws SQLException {
     try (PreparedStatement select =

@@ -96,6 +96,29 @@ public final class SqlConnection {
     }
   }
 
+  /**
+   * Deletes ledger entries older than {@code retention}: commands that old are not redelivered any
+   * more. Does nothing before the ledger exists; a failure is logged and left for the next run.
+   *
+   * @return entries deleted
+   */
+  public int purgeLedger(Duration retention) {
+    if (!ledgerReady) {
+      return 0;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      int deleted = ledger.purge(connection, clock.instant().minus(retention));
+      log.debug("Connection {}: {} ledger entries older than {} deleted", name, deleted, retention);
+      return deleted;
+    } catch (SQLException e) {
+      log.warn(
+          "Connection {}: ledger purge failed ({}), retried at the next run",
+          name,
+          SqlFailures.sqlState(e));
+      return 0;
+    }
+  }
+
   private void ensureLedger(Connection connection) throws SQLException {
     if (!ledgerReady) {
       synchronized (this) {

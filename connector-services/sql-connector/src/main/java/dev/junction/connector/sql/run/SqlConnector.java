@@ -23,6 +23,11 @@ public final class SqlConnector implements Connector {
     this.json = json;
   }
 
+  /** Deletes every connection's ledger entries older than {@code retention}. */
+  public int purgeLedgers(Duration retention) {
+    return connections.values().stream().mapToInt(c -> c.purgeLedger(retention)).sum();
+  }
+
   @Override
   public Set<String> connections() {
     return connections.keySet();
