@@ -45,6 +45,8 @@ class KafkaConnectorIT {
   private static final String JSON_TOPIC = "kafka-connector-it.events.json";
   private static final String AVRO_TOPIC = "kafka-connector-it.events.avro";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String TRACEPARENT =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   private static ConnectorTestBed bed;
   private static ConfigurableApplicationContext app;
@@ -104,7 +106,7 @@ class KafkaConnectorIT {
         command(
             "events",
             "{\"key\":\"o-1\",\"headers\":{\"tenant\":\"t1\"},\"value\":{\"orderId\":\"o-1\"}}");
-    bed.send(command, null);
+    bed.send(command, TRACEPARENT);
 
     ConnectorReply reply = bed.awaitReply(command.getRunId()).value();
     ConsumerRecord<String, byte[]> published = awaitJson(command.getIdempotencyKey());
@@ -121,6 +123,8 @@ class KafkaConnectorIT {
     assertThat(header(published, "ce_type")).isEqualTo("dev.junction.it.order-placed");
     assertThat(header(published, "ce_source")).isEqualTo("junction/kafka-connector");
     assertThat(header(published, "content-type")).isEqualTo("application/json");
+    assertThat(header(published, "ce_runid")).isEqualTo(command.getRunId());
+    assertThat(header(published, "traceparent")).isEqualTo(TRACEPARENT);
   }
 
   @Test

@@ -11,9 +11,24 @@ import java.time.Instant;
  * @param input the operation's input as JSON text
  * @param idempotencyKey unique per run, step and attempt
  * @param deadline after this instant nobody awaits the result; {@code null} for none
+ * @param runId the run the command belongs to, or {@code null} when unknown
+ * @param traceparent the command's W3C trace context, or {@code null}; a connector that produces
+ *     records of its own passes it on
  */
 public record Invocation(
-    String connection, String operation, String input, String idempotencyKey, Instant deadline) {
+    String connection,
+    String operation,
+    String input,
+    String idempotencyKey,
+    Instant deadline,
+    String runId,
+    String traceparent) {
+
+  /** An invocation without run id and trace context. */
+  public Invocation(
+      String connection, String operation, String input, String idempotencyKey, Instant deadline) {
+    this(connection, operation, input, idempotencyKey, deadline, null, null);
+  }
 
   /** The time left of a command without a deadline. */
   public static final Duration NO_DEADLINE = Duration.ofSeconds(Long.MAX_VALUE);

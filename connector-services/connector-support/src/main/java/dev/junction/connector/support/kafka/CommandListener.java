@@ -58,7 +58,9 @@ public final class CommandListener implements MessageListener<String, InvokeConn
                     command.getOperation(),
                     command.getInput(),
                     command.getIdempotencyKey(),
-                    command.getDeadline()));
+                    command.getDeadline(),
+                    command.getRunId(),
+                    traceparent(record)));
       } catch (InterruptedException e) {
         // Shutting down mid-call: leave the offset uncommitted so the command is redelivered.
         Thread.currentThread().interrupt();
@@ -80,11 +82,17 @@ public final class CommandListener implements MessageListener<String, InvokeConn
    * for the logs, or {@code null} when it has none or a malformed one.
    */
   static String traceId(ConsumerRecord<?, ?> record) {
-    Header header = record.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
-    if (header == null) {
+    String traceparent = traceparent(record);
+    if (traceparent == null) {
       return null;
     }
-    String[] parts = new String(header.value(), StandardCharsets.US_ASCII).split("-");
+    String[] parts = traceparent.split("-");
     return parts.length == 4 && TRACE_ID.matcher(parts[1]).matches() ? parts[1] : null;
+  }
+
+  /** The command's {@code traceparent} header, or {@code null}. */
+  private static String traceparent(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
+    return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
   }
 }

@@ -90,7 +90,7 @@ public final class KafkaPublisher implements Connector {
     Duration limit = Invocation.limit(target.timeout(), timeLeft);
     Future<RecordMetadata> sent;
     try {
-      sent = send(target, input, value, invocation.idempotencyKey());
+      sent = send(target, input, value, invocation);
     } catch (KafkaException e) {
       // thrown before the record left: serialization, registry, metadata timeout
       return classify(prefix, target, e);
@@ -107,17 +107,17 @@ public final class KafkaPublisher implements Connector {
   }
 
   private Future<RecordMetadata> send(
-      Target target, PublishInput input, Object value, String idempotencyKey) {
+      Target target, PublishInput input, Object value, Invocation invocation) {
     Instant now = clock.instant();
     if (target.format() == Target.Format.AVRO) {
       ProducerRecord<String, Object> record =
           new ProducerRecord<>(target.topic(), input.key(), value);
-      headers(record.headers(), target, input, idempotencyKey, now, "application/avro");
+      headers(record.headers(), target, input, invocation, now, "application/avro");
       return avroProducer.send(record);
     }
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(target.topic(), input.key(), (byte[]) value);
-    headers(record.headers(), target, input, idempotencyKey, now, "application/json");
+    headers(record.headers(), target, input, invocation, now, "application/json");
     return jsonProducer.send(record);
   }
 
@@ -125,16 +125,23 @@ public final class KafkaPublisher implements Connector {
       Headers headers,
       Target target,
       PublishInput input,
-      String idempotencyKey,
+      Invocation invocation,
       Instant now,
       String contentType) {
     input.headers().forEach((name, text) -> CloudEvents.add(headers, name, text));
-    CloudEvents.add(headers, CloudEventHeaders.ID, idempotencyKey);
+    CloudEvents.add(headers, CloudEventHeaders.ID, invocation.idempotencyKey());
     CloudEvents.add(headers, CloudEventHeaders.TYPE, target.type());
     CloudEvents.add(headers, CloudEventHeaders.SOURCE, source);
     CloudEvents.add(headers, CloudEventHeaders.TIME, now.toString());
     CloudEvents.add(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
     CloudEvents.add(headers, CloudEventHeaders.CONTENT_TYPE, contentType);
+    if (invocation.runId() != null) {
+      CloudEvents.add(headers, CloudEventHeaders.RUN_ID, invocation.runId());
+    }
+    if (invocation.traceparent() != null) {
+      // the published record stays in the workflow's trace (no tracer of our own yet)
+      CloudEvents.add(headers, CloudEventHeaders.TRACEPARENT, invocation.traceparent());
+    }
   }
 
   /** The value to send: JSON bytes, or a record of the target's schema. */

@@ -63,7 +63,8 @@ public record PublishInput(String key, Map<String, String> headers, String value
         String name = header.getKey();
         if (name.isBlank()
             || name.toLowerCase(Locale.ROOT).startsWith("ce_")
-            || name.equalsIgnoreCase("content-type")) {
+            || name.equalsIgnoreCase("content-type")
+            || name.equalsIgnoreCase("traceparent")) {
           throw new InvalidInputException(
               "input.headers: '" + shortened(name) + "' is set by the connector");
         }

@@ -32,7 +32,7 @@ class PublishInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ce_id", "CE_TYPE", "content-type"})
+  @ValueSource(strings = {"ce_id", "CE_TYPE", "content-type", "traceparent"})
   void theConnectorsHeadersCannotBeSet(String header) {
     assertThatThrownBy(
             () -> PublishInput.parse("{\"headers\":{\"" + header + "\":\"x\"},\"value\":1}", JSON))
