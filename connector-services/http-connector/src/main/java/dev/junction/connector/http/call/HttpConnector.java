@@ -3,6 +3,7 @@ package dev.junction.connector.http.call;
 import dev.junction.connector.http.resilience.ConnectionGuard;
 import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.connector.support.invoke.Connector;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import dev.junction.connector.support.invoke.Invocation;
 import java.time.Duration;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.junction.connector.http.call;
 
 import dev.junction.connector.http.auth.TokenUnavailableException;
 import dev.junction.connector.support.invoke.CallResult;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -2,6 +2,7 @@ package dev.junction.connector.kafka.publish;
 
 import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.connector.support.invoke.Connector;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import dev.junction.connector.support.invoke.Invocation;
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.kafka.CloudEvents;

@@ -1,10 +1,11 @@
 package dev.junction.connector.kafka.publish;
 
+import dev.junction.connector.support.invoke.InvalidInputException;
+import dev.junction.connector.support.invoke.JsonInput;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,15 +30,7 @@ public record PublishInput(String key, Map<String, String> headers, String value
 
   /** Reads a command's input; every problem is reported without quoting values. */
   public static PublishInput parse(String json, JsonMapper mapper) throws InvalidInputException {
-    JsonNode root;
-    try {
-      root = mapper.readTree(json);
-    } catch (JacksonException e) {
-      throw new InvalidInputException("input is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidInputException("input must be a JSON object");
-    }
+    JsonNode root = JsonInput.object(json, mapper.reader());
     for (String field : root.propertyNames()) {
       if (!FIELDS.contains(field)) {
         throw new InvalidInputException(

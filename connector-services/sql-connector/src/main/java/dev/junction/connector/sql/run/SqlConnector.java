@@ -2,6 +2,7 @@ package dev.junction.connector.sql.run;
 
 import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.connector.support.invoke.Connector;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import dev.junction.connector.support.invoke.Invocation;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.junction.connector.sql.run;
 
 import dev.junction.connector.sql.statement.NamedStatement;
 import dev.junction.connector.sql.statement.StatementKind;
+import dev.junction.connector.support.invoke.InvalidInputException;
+import dev.junction.connector.support.invoke.JsonInput;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,20 +57,10 @@ public final class SqlInput {
   public static List<Call> parse(
       String operation, String json, Map<String, NamedStatement> statements, JsonMapper mapper)
       throws InvalidInputException {
-    JsonNode root;
-    try {
-      // decimals as BigDecimal, never through a double: 0.1 stays 0.1 in a NUMERIC column
-      root =
-          mapper
-              .readerFor(JsonNode.class)
-              .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-              .readValue(json);
-    } catch (JacksonException e) {
-      throw new InvalidInputException("input is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidInputException("input must be a JSON object");
-    }
+    // decimals as BigDecimal, never through a double: 0.1 stays 0.1 in a NUMERIC column
+    JsonNode root =
+        JsonInput.object(
+            json, mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
     return switch (operation) {
       case QUERY -> List.of(call(root, "input", statements, StatementKind.QUERY));
       case UPDATE -> List.of(call(root, "input", statements, StatementKind.UPDATE));

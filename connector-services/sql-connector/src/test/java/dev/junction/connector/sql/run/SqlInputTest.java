@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.junction.connector.sql.statement.NamedStatement;
 import dev.junction.connector.sql.statement.StatementKind;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
