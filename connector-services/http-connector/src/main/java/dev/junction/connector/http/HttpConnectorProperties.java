@@ -1,18 +1,25 @@
 package dev.junction.connector.http;
 
+import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
+import dev.junction.connector.http.resilience.ResilienceSettings;
+import dev.junction.connector.http.tls.TlsSettings;
+import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.contract.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Settings of the HTTP connector ({@code junction.http-connector.*}).
@@ -50,20 +57,50 @@ public record HttpConnectorProperties(
    *
    * @param baseUrl absolute {@code http}/{@code https} URL every call of this connection goes under
    *     (no query, fragment or user info); a step's {@code path} is appended to it
-   * @param timeout the longest a call may take, from sending the request to the last byte of the
-   *     response
+   * @param timeout the longest a command may take on this connection, retries included; one attempt
+   *     runs from sending the request to the last byte of the response
+   * @param resilience retry, circuit breaker and bulkhead of this connection
+   * @param auth how the connector authenticates to the backend
+   * @param tls client certificate (mutual TLS) and trusted CAs of {@code https} calls
    */
-  public record Connection(@NotNull URI baseUrl, @DefaultValue("10s") @NotNull Duration timeout) {}
+  public record Connection(
+      @NotNull URI baseUrl,
+      @DefaultValue("10s") @NotNull Duration timeout,
+      @DefaultValue @Valid @NotNull ResilienceSettings resilience,
+      @DefaultValue @NotNull AuthSettings auth,
+      @DefaultValue @NotNull TlsSettings tls) {}
+
+  /** What the shared connector plumbing needs. */
+  public ConnectorSettings connectorSettings() {
+    return new ConnectorSettings(
+        CONNECTOR_NAME, commandTopic, groupId, concurrency, duplicateWindow);
+  }
 
   /**
    * The connections as the call layer sees them; validates each base URL and timeout, so a bad one
    * stops the service at start-up instead of failing every call.
    */
   public Map<String, HttpConnection> httpConnections() {
+    return httpConnections(null, null, null);
+  }
+
+  /**
+   * As {@link #httpConnections()}, with what {@code oauth2-client-credentials} connections need to
+   * fetch their tokens.
+   */
+  public Map<String, HttpConnection> httpConnections(
+      HttpClient tokenHttp, JsonMapper json, Clock clock) {
     Map<String, HttpConnection> result = new TreeMap<>();
     connections.forEach(
         (name, connection) ->
-            result.put(name, new HttpConnection(name, connection.baseUrl(), connection.timeout())));
+            result.put(
+                name,
+                new HttpConnection(
+                    name,
+                    connection.baseUrl(),
+                    connection.timeout(),
+                    connection.auth().authentication(name, tokenHttp, json, clock),
+                    connection.tls().sslContext(name))));
     return Map.copyOf(result);
   }
 }

@@ -1,14 +1,13 @@
 package dev.junction.connector.http;
 
+import static dev.junction.connector.support.testing.ConnectorTestBed.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.junction.connector.http.testing.TestBackend;
+import dev.junction.connector.http.testing.TokenServer;
+import dev.junction.connector.support.testing.ConnectorTestBed;
 import dev.junction.contract.CloudEventHeaders;
-import dev.junction.contract.Topics;
-import dev.junction.contract.kafka.AvroSerdes;
-import dev.junction.infra.ApicurioRegistry;
-import dev.junction.infra.KafkaBroker;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
@@ -17,32 +16,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -55,45 +46,29 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class HttpConnectorIT {
 
-  private static final String COMMAND_TOPIC = "http-connector-it.commands";
-  private static final String REPLY_TOPIC = "http-connector-it.replies";
-  private static final String GROUP = "http-connector-it";
+  private static final Logger log = LoggerFactory.getLogger(HttpConnectorIT.class);
+
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static KafkaBroker kafka;
-  private static ApicurioRegistry registry;
+  private static ConnectorTestBed bed;
   private static TestBackend backend;
   private static ConfigurableApplicationContext app;
-  private static KafkaProducer<String, InvokeConnector> commands;
-  private static KafkaProducer<String, byte[]> rawCommands;
-  private static KafkaConsumer<String, ConnectorReply> replyConsumer;
-  private static KafkaConsumer<String, byte[]> deadLetterConsumer;
-  private static final Map<String, ConsumerRecord<String, ConnectorReply>> replies =
-      new ConcurrentHashMap<>();
-  private static final List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+  private static Path tokenFile;
+  private static ConfigurableApplicationContext tokenServer;
+  private static final List<String> presentedTokens = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    // The two servers start in parallel: each takes seconds.
-    CompletableFuture<ApicurioRegistry> registryStart =
-        CompletableFuture.supplyAsync(
-            () -> ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("http-connector-it")));
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("http-connector-it"));
-    registry = registryStart.get(120, TimeUnit.SECONDS);
-
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      // the orchestrator owns the reply topic; here the test stands in for it
-      admin
-          .createTopics(List.of(new NewTopic(REPLY_TOPIC, 2, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
-
+    bed = ConnectorTestBed.start("http-connector-it");
+    tokenServer = TokenServer.start(4);
+    String tokenUrl =
+        "http://127.0.0.1:"
+            + tokenServer.getEnvironment().getProperty("local.server.port")
+            + "/oauth2/token";
+    tokenFile = Files.createTempFile("http-connector-it", ".token");
+    Files.writeString(tokenFile, "t-456\n");
     backend = TestBackend.start();
     backend
         .on("/api/stock", 200, "application/json", "{\"sku\":\"A-1\",\"available\":7}")
@@ -101,56 +76,59 @@ class HttpConnectorIT {
         // under the connector's 1 MiB limit, but twice that once JSON-escaped into the reply
         .on("/api/quotes", 200, "text/plain", "\"".repeat(600_000));
 
+    List<String> args = new ArrayList<>(bed.applicationArgs("http-connector"));
+    args.add("--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api");
+    args.add("--junction.http-connector.connections.backend.timeout=5s");
+    String basic = "--junction.http-connector.connections.secured-basic.";
+    args.add(basic + "base-url=" + backend.url() + "/secured");
+    args.add(basic + "auth.type=basic");
+    args.add(basic + "auth.username=junction");
+    args.add(basic + "auth.password=${IT_BASIC_PASSWORD}"); // resolved like an env variable
+    args.add("--IT_BASIC_PASSWORD=open sesame");
+    String bearer = "--junction.http-connector.connections.secured-bearer.";
+    args.add(bearer + "base-url=" + backend.url() + "/secured");
+    args.add(bearer + "auth.type=bearer");
+    args.add(bearer + "auth.token-file=" + tokenFile);
+    String apiKey = "--junction.http-connector.connections.secured-key.";
+    args.add(apiKey + "base-url=" + backend.url() + "/secured");
+    args.add(apiKey + "auth.type=api-key");
+    args.add(apiKey + "auth.header=X-Api-Key");
+    args.add(apiKey + "auth.key=k-123");
+    for (String name : List.of("oauth", "oauth-refused")) {
+      String oauth = "--junction.http-connector.connections." + name + ".";
+      args.add(oauth + "base-url=" + backend.url() + "/oauth");
+      args.add(oauth + "auth.type=oauth2-client-credentials");
+      args.add(oauth + "auth.token-url=" + tokenUrl);
+      args.add(oauth + "auth.client-id=" + TokenServer.CLIENT_ID);
+      args.add(oauth + "auth.scope=" + TokenServer.SCOPE);
+      args.add(
+          oauth
+              + "auth.client-secret="
+              + (name.equals("oauth") ? TokenServer.CLIENT_SECRET : "wrong-secret"));
+    }
+    // the token server's Spring Security is on the test classpath: keep it out of the connector
+    args.add(
+        "--spring.autoconfigure.exclude="
+            + String.join(",", TokenServer.SECURITY_AUTO_CONFIGURATION));
+    String flaky = "--junction.http-connector.connections.flaky.";
+    args.add(flaky + "base-url=" + backend.url() + "/flaky");
+    args.add(flaky + "timeout=5s");
+    args.add(flaky + "resilience.retry.max-attempts=2");
+    args.add(flaky + "resilience.retry.initial-backoff=10ms");
+    args.add(flaky + "resilience.circuit-breaker.sliding-window-size=4");
+    args.add(flaky + "resilience.circuit-breaker.minimum-number-of-calls=4");
+    args.add(flaky + "resilience.circuit-breaker.wait-in-open-state=2s");
+    args.add(flaky + "resilience.circuit-breaker.permitted-calls-in-half-open-state=1");
     app =
         new SpringApplicationBuilder(HttpConnectorApplication.class)
-            .run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--junction.registry.url=" + registry.registryUrl(),
-                "--junction.kafka.partitions=2",
-                "--junction.http-connector.command-topic=" + COMMAND_TOPIC,
-                "--junction.http-connector.group-id=" + GROUP,
-                "--junction.http-connector.connections.backend.base-url=" + backend.url() + "/api",
-                "--junction.http-connector.connections.backend.timeout=5s");
-
-    commands =
-        new KafkaProducer<>(
-            producerConfig(),
-            new StringSerializer(),
-            AvroSerdes.serializer(registry.registryUrl()));
-    rawCommands =
-        new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
-    replyConsumer =
-        new KafkaConsumer<>(
-            consumerConfig(),
-            new StringDeserializer(),
-            AvroSerdes.deserializer(ConnectorReply.class, registry.registryUrl()));
-    assignFromStart(replyConsumer, REPLY_TOPIC);
-    deadLetterConsumer =
-        new KafkaConsumer<>(
-            consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-    assignFromStart(deadLetterConsumer, Topics.deadLetter(COMMAND_TOPIC));
+            .run(args.toArray(String[]::new));
+    bed.startReading();
   }
 
   @AfterAll
   static void stop() {
-    IllegalStateException failure = new IllegalStateException("Could not stop everything");
-    for (AutoCloseable closeable :
-        new AutoCloseable[] {
-          replyConsumer, deadLetterConsumer, commands, rawCommands, app, backend, registry, kafka
-        }) {
-      if (closeable != null) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure.getSuppressed().length > 0) {
-      throw failure;
-    }
+    ConnectorTestBed.closeAll(
+        app, backend, tokenServer, bed, () -> Files.deleteIfExists(tokenFile));
   }
 
   @Test
@@ -210,11 +188,7 @@ class HttpConnectorIT {
   @Test
   void answersFatalErrorForAnUnknownConnection() throws Exception {
     String runId = UUID.randomUUID().toString();
-    commands
-        .send(
-            new ProducerRecord<>(
-                COMMAND_TOPIC, runId, command(runId, "billing", "{\"method\":\"GET\"}")))
-        .get(30, TimeUnit.SECONDS);
+    bed.send(command(runId, "billing", "{\"method\":\"GET\"}"), null);
 
     ConnectorReply reply = awaitReply(runId).value();
 
@@ -238,18 +212,12 @@ class HttpConnectorIT {
     String runId = UUID.randomUUID().toString();
     byte[] garbage = "this is not an Avro record".getBytes(StandardCharsets.UTF_8);
     // same key, so same partition: the good command queues behind the garbage
-    rawCommands.send(new ProducerRecord<>(COMMAND_TOPIC, runId, garbage)).get(30, TimeUnit.SECONDS);
-    commands
-        .send(
-            new ProducerRecord<>(
-                COMMAND_TOPIC,
-                runId,
-                command(runId, "backend", "{\"method\":\"GET\",\"path\":\"/stock\"}")))
-        .get(30, TimeUnit.SECONDS);
+    bed.sendRaw(runId, garbage);
+    bed.send(command(runId, "backend", "{\"method\":\"GET\",\"path\":\"/stock\"}"), null);
 
-    ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(runId);
+    ConsumerRecord<String, byte[]> deadLetter = bed.awaitDeadLetter(runId);
     assertThat(deadLetter.value()).isEqualTo(garbage);
-    assertThat(header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(COMMAND_TOPIC);
+    assertThat(header(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(bed.commandTopic());
     assertThat(header(deadLetter, KafkaHeaders.DLT_EXCEPTION_FQCN))
         .isEqualTo("org.springframework.kafka.support.serializer.DeserializationException");
     assertThat(header(deadLetter, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isNotBlank();
@@ -277,93 +245,220 @@ class HttpConnectorIT {
     assertThat(readiness.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("junction_connector_calls_total{connection=\"backend\",outcome=\"SUCCEEDED\"")
-        .contains("junction_connector_duration_seconds_count{connection=\"backend\"");
+        .contains("junction_connector_duration_seconds_count{connection=\"backend\"")
+        .contains("resilience4j_circuitbreaker_state{name=\"backend\",state=\"closed\"} 1.0");
+  }
+
+  @Test
+  void aFailingBackendIsRetriedThenTheBreakerOpensFailsFastAndClosesWhenItRecovers()
+      throws Exception {
+    AtomicBoolean healthy = new AtomicBoolean(false);
+    backend.on(
+        "/flaky/orders",
+        exchange ->
+            TestBackend.respond(
+                exchange,
+                healthy.get() ? 201 : 503,
+                "application/json",
+                healthy.get() ? "{\"orderId\":\"o-1\"}" : "{}"));
+    String post = "{\"method\":\"POST\",\"path\":\"/orders\",\"body\":{}}";
+
+    // the first command is retried once (2 attempts), then answered RETRYABLE_ERROR
+    ConnectorReply first = awaitReply(sendTo("flaky", post)).value();
+    assertThat(first.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
+    assertThat(first.getError()).contains("answered 503");
+    assertThat(backend.received("/flaky/orders")).hasSize(2);
+
+    // the second command's two failures fill the window of 4: the breaker opens
+    ConnectorReply second = awaitReply(sendTo("flaky", post)).value();
+    assertThat(second.getError()).contains("answered 503");
+    int callsBeforeOpen = backend.received("/flaky/orders").size();
+
+    List<Long> roundTripsNanos = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long start = System.nanoTime();
+      ConnectorReply refused = awaitReply(sendTo("flaky", post)).value();
+      roundTripsNanos.add(System.nanoTime() - start);
+      assertThat(refused.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
+      assertThat(refused.getError())
+          .isEqualTo("connection 'flaky': circuit breaker open, backend not called");
+      assertThat(refused.getDurationMs()).isLessThan(50);
+    }
+    assertThat(backend.received("/flaky/orders")).hasSize(callsBeforeOpen);
+    roundTripsNanos.sort(null);
+    long p50 = TimeUnit.NANOSECONDS.toMicros(roundTripsNanos.get(roundTripsNanos.size() / 2));
+    long max = TimeUnit.NANOSECONDS.toMicros(roundTripsNanos.getLast());
+    log.info(
+        "While the breaker was open: command -> reply over Kafka p50 {} us, max {} us (20 commands)",
+        p50,
+        max);
+    assertThat(p50).isLessThan(50_000);
+
+    healthy.set(true);
+    // after wait-in-open-state (2 s) a trial call goes through and closes the breaker
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                awaitReply(sendTo("flaky", post)).value().getOutcome()
+                    == ConnectorOutcome.SUCCEEDED);
+    assertThat(awaitReply(sendTo("flaky", post)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "secured-basic, Authorization, Basic anVuY3Rpb246b3BlbiBzZXNhbWU=",
+    "secured-bearer, Authorization, Bearer t-456",
+    "secured-key, X-Api-Key, k-123"
+  })
+  void authenticatesAsTheConnectionSays(String connection, String header, String expected)
+      throws Exception {
+    backend.on(
+        "/secured/whoami",
+        exchange -> {
+          String presented = exchange.getRequestHeaders().getFirst(header);
+          boolean ok = expected.equals(presented);
+          TestBackend.respond(
+              exchange, ok ? 200 : 401, "application/json", ok ? "{\"user\":\"junction\"}" : "{}");
+        });
+    String get = "{\"method\":\"GET\",\"path\":\"/whoami\"}";
+
+    ConnectorReply reply = awaitReply(sendTo(connection, get)).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(reply.getOutput()).doesNotContain(expected);
+  }
+
+  @Test
+  void fetchesATokenWithClientCredentialsReusesItAndRefreshesItBeforeItExpires() throws Exception {
+    backend.on(
+        "/oauth/whoami",
+        exchange -> {
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          String token =
+              authorization != null && authorization.startsWith("Bearer ")
+                  ? authorization.substring(7)
+                  : "";
+          boolean active = introspect(token);
+          presentedTokens.add(token);
+          TestBackend.respond(exchange, active ? 200 : 401, "application/json", "{}");
+        });
+    String get = "{\"method\":\"GET\",\"path\":\"/whoami\"}";
+
+    assertThat(awaitReply(sendTo("oauth", get)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(awaitReply(sendTo("oauth", get)).value().getOutcome())
+        .isEqualTo(ConnectorOutcome.SUCCEEDED);
+    String first = presentedTokens.getFirst();
+    // the token lives 4 s and is refreshed after half its life; until then it is reused
+    assertThat(presentedTokens.get(1)).isEqualTo(first);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                awaitReply(sendTo("oauth", get)).value().getOutcome() == ConnectorOutcome.SUCCEEDED
+                    && !presentedTokens.getLast().equals(first));
+  }
+
+  @Test
+  void aClientTheTokenEndpointRefusesIsFatal() throws Exception {
+    ConnectorReply reply =
+        awaitReply(sendTo("oauth-refused", "{\"method\":\"GET\",\"path\":\"/whoami\"}")).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.FATAL_ERROR);
+    assertThat(reply.getError())
+        .isEqualTo("connection 'oauth-refused': no access token: token endpoint answered 401");
+  }
+
+  /** Asks the authorization server whether it issued {@code token} and it is still valid. */
+  private static boolean introspect(String token) throws java.io.IOException {
+    String credentials = TokenServer.CLIENT_ID + ":" + TokenServer.CLIENT_SECRET;
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + tokenServer.getEnvironment().getProperty("local.server.port")
+                        + "/oauth2/introspect"))
+            .header(
+                "Authorization",
+                "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+            .build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          && JSON.readTree(response.body()).path("active").asBoolean(false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Test
+  void aConnectionWithoutCredentialsIsRefusedByAServerThatChecksThem() throws Exception {
+    backend.on(
+        "/api/whoami",
+        exchange ->
+            TestBackend.respond(
+                exchange,
+                exchange.getRequestHeaders().containsKey("Authorization") ? 200 : 401,
+                "application/json",
+                "{}"));
+
+    ConnectorReply reply = awaitReply(send("{\"method\":\"GET\",\"path\":\"/whoami\"}")).value();
+
+    assertThat(reply.getOutcome()).isEqualTo(ConnectorOutcome.FAILED);
+    assertThat(reply.getError()).endsWith("answered 401");
+  }
+
+  @Test
+  void waitsAsTheBackendsRetryAfterSaysBeforeTryingAgain() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    backend.on(
+        "/api/busy",
+        exchange -> {
+          if (calls.incrementAndGet() == 1) {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            TestBackend.respond(exchange, 429, "application/json", "{}");
+          } else {
+            TestBackend.respond(exchange, 200, "application/json", "{\"ok\":true}");
+          }
+        });
+
+    ConsumerRecord<String, ConnectorReply> reply =
+        awaitReply(send("{\"method\":\"GET\",\"path\":\"/busy\"}"));
+
+    assertThat(reply.value().getOutcome()).isEqualTo(ConnectorOutcome.SUCCEEDED);
+    assertThat(reply.value().getDurationMs()).isGreaterThanOrEqualTo(1_000);
+    List<TestBackend.Received> received = backend.received("/api/busy");
+    assertThat(received).hasSize(2);
+    assertThat(received.get(1).header("Idempotency-Key"))
+        .isEqualTo(received.get(0).header("Idempotency-Key"));
+  }
+
+  private static String sendTo(String connection, String input) throws Exception {
+    String runId = UUID.randomUUID().toString();
+    bed.send(command(runId, connection, input), null);
+    return runId;
   }
 
   private static String send(String input) throws Exception {
     String runId = UUID.randomUUID().toString();
-    ProducerRecord<String, InvokeConnector> record =
-        new ProducerRecord<>(COMMAND_TOPIC, runId, command(runId, "backend", input));
-    record.headers().add("traceparent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
-    commands.send(record).get(30, TimeUnit.SECONDS);
+    bed.send(command(runId, "backend", input), TRACEPARENT);
     return runId;
   }
 
   private static InvokeConnector command(String runId, String connection, String input) {
-    return InvokeConnector.newBuilder()
-        .setRunId(runId)
-        .setStepId("reserve")
-        .setAttempt(1)
-        .setIdempotencyKey(runId + ":reserve:1")
-        .setConnection(connection)
-        .setOperation("request")
-        .setInput(input)
-        .setReplyTopic(REPLY_TOPIC)
-        .setDeadline(null)
-        .build();
+    return bed.command(runId, "reserve", connection, "request", input);
   }
 
   private static ConsumerRecord<String, ConnectorReply> awaitReply(String runId) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              for (ConsumerRecord<String, ConnectorReply> record :
-                  replyConsumer.poll(Duration.ofMillis(200))) {
-                replies.put(record.value().getRunId(), record);
-              }
-              return replies.containsKey(runId);
-            });
-    return replies.get(runId);
-  }
-
-  private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              deadLetterConsumer.poll(Duration.ofMillis(200)).forEach(deadLetters::add);
-              return deadLetters.stream().anyMatch(record -> key.equals(record.key()));
-            });
-    return deadLetters.stream()
-        .filter(record -> key.equals(record.key()))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, Object> producerConfig() {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG,
-        0);
-  }
-
-  private static Map<String, Object> consumerConfig() {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false);
-  }
-
-  private static void assignFromStart(KafkaConsumer<?, ?> consumer, String topic) {
-    // the topic may still be being created by the connector: wait until its partitions are known
-    List<TopicPartition> partitions =
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition()))
-                        .toList(),
-                list -> !list.isEmpty());
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    return bed.awaitReply(runId);
   }
 }

@@ -3,7 +3,10 @@ package dev.junction.connector.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.junction.connector.http.auth.AuthSettings;
 import dev.junction.connector.http.call.HttpConnection;
+import dev.junction.connector.http.resilience.ResilienceSettings;
+import dev.junction.connector.http.tls.TlsSettings;
 import dev.junction.contract.Topics;
 import java.net.URI;
 import java.time.Duration;
@@ -27,7 +30,11 @@ class HttpConnectorPropertiesTest {
             Map.of(
                 "orders",
                 new HttpConnectorProperties.Connection(
-                    URI.create("http://127.0.0.1:9100"), Duration.ofSeconds(3))),
+                    URI.create("http://127.0.0.1:9100"),
+                    Duration.ofSeconds(3),
+                    ResilienceSettings.defaults(),
+                    AuthSettings.none(),
+                    TlsSettings.none())),
             HttpConnectorProperties.DEFAULT_COMMAND_TOPIC,
             "http-connector",
             2,

@@ -1,8 +1,12 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.http.auth.TokenUnavailableException;
+import dev.junction.connector.support.invoke.CallResult;
+import dev.junction.connector.support.invoke.InvalidInputException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
@@ -11,14 +15,17 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,11 +55,24 @@ public final class HttpOperation implements AutoCloseable {
   private static final int MAX_PATH_IN_ERRORS = 100;
 
   private final HttpClient client;
+  private final Map<String, HttpClient> tlsClients = new ConcurrentHashMap<>();
   private final JsonMapper json;
+  private final Clock clock;
+  private final HostGuard hostGuard;
 
   public HttpOperation(HttpClient client, JsonMapper json) {
+    this(client, json, Clock.systemUTC());
+  }
+
+  public HttpOperation(HttpClient client, JsonMapper json, Clock clock) {
+    this(client, json, clock, HostGuard.system());
+  }
+
+  HttpOperation(HttpClient client, JsonMapper json, Clock clock, HostGuard hostGuard) {
     this.client = client;
     this.json = json;
+    this.clock = clock;
+    this.hostGuard = hostGuard;
   }
 
   /**
@@ -62,11 +82,23 @@ public final class HttpOperation implements AutoCloseable {
    * (measured: 0.14 ms instead of 0.20 ms p50 for a loopback call).
    */
   public static HttpClient defaultClient() {
+    return clientBuilder().build();
+  }
+
+  private static HttpClient.Builder clientBuilder() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .executor(Runnable::run)
-        .build();
+        .executor(Runnable::run);
+  }
+
+  /** The shared client, or the connection's own when it has TLS settings of its own. */
+  private HttpClient clientFor(HttpConnection connection) {
+    if (connection.sslContext() == null) {
+      return client;
+    }
+    return tlsClients.computeIfAbsent(
+        connection.name(), name -> clientBuilder().sslContext(connection.sslContext()).build());
   }
 
   /**
@@ -82,15 +114,44 @@ public final class HttpOperation implements AutoCloseable {
   public CallResult call(
       HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
       throws InterruptedException {
+    return exchange(connection, input, idempotencyKey, timeout).result();
+  }
+
+  /**
+   * Performs the call, as {@link #call}, and also reports the response's {@code Retry-After}.
+   *
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  public Exchange exchange(
+      HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
+      throws InterruptedException {
     String what = input.method() + " " + (input.path().isEmpty() ? "/" : shortened(input.path()));
     HttpRequest request;
     try {
       request = request(connection, input, idempotencyKey, timeout);
     } catch (InvalidInputException e) {
-      return new CallResult.FatalError(prefix(connection) + e.getMessage());
+      return new Exchange(new CallResult.FatalError(prefix(connection) + e.getMessage()), null);
+    } catch (TokenUnavailableException e) {
+      String error = prefix(connection) + "no access token: " + e.getMessage();
+      return new Exchange(
+          e.retryable()
+              ? new CallResult.RetryableError(null, error)
+              : new CallResult.FatalError(error),
+          null);
+    }
+    try {
+      String refusal = hostGuard.refusal(connection.baseUrl().getHost());
+      if (refusal != null) {
+        return new Exchange(new CallResult.FatalError(prefix(connection) + refusal), null);
+      }
+    } catch (UnknownHostException e) {
+      return new Exchange(
+          new CallResult.RetryableError(
+              null, prefix(connection) + "host " + connection.baseUrl().getHost() + " unknown"),
+          null);
     }
     CompletableFuture<HttpResponse<byte[]>> pending =
-        client.sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));
+        clientFor(connection).sendAsync(request, LimitedBodySubscriber.handler(MAX_RESPONSE_BYTES));
     HttpResponse<byte[]> response;
     try {
       // The request timeout only covers the wait for the response headers; this one covers the
@@ -98,15 +159,19 @@ public final class HttpOperation implements AutoCloseable {
       response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       pending.cancel(true);
-      return new CallResult.RetryableError(
-          null, prefix(connection) + what + " timed out after " + timeout);
+      return new Exchange(
+          new CallResult.RetryableError(
+              null, prefix(connection) + what + " timed out after " + timeout.toMillis() + " ms"),
+          null);
     } catch (ExecutionException e) {
-      return failure(connection, what, timeout, e.getCause());
+      return new Exchange(failure(connection, what, timeout, e.getCause()), null);
     } catch (InterruptedException e) {
       pending.cancel(true);
       throw e;
     }
-    return classify(connection, what, response.statusCode(), output(response));
+    return new Exchange(
+        classify(connection, what, response.statusCode(), output(response)),
+        RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock));
   }
 
   /** Maps a response status to a result, as the connector contract defines it. */
@@ -132,7 +197,12 @@ public final class HttpOperation implements AutoCloseable {
               prefix + ": response too large (more than " + MAX_RESPONSE_BYTES + " bytes)");
         }
         case HttpTimeoutException timedOut -> {
-          return new CallResult.RetryableError(null, prefix + " timed out after " + timeout);
+          return new CallResult.RetryableError(
+              null, prefix + " timed out after " + timeout.toMillis() + " ms");
+        }
+        case SSLHandshakeException handshake -> {
+          // certificates that do not match: configuration, which no retry changes
+          return new CallResult.FatalError(prefix + ": TLS handshake failed");
         }
         case ConnectException refused -> {
           return new CallResult.RetryableError(null, prefix + ": connection refused");
@@ -156,7 +226,12 @@ public final class HttpOperation implements AutoCloseable {
     URI target = TargetUrls.resolve(connection.baseUrl(), input.path(), input.query());
     HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout);
     String contentType = headerValue(input.headers(), "content-type");
+    String authHeader = connection.auth().headerName();
     for (Map.Entry<String, String> header : input.headers().entrySet()) {
+      if (header.getKey().equalsIgnoreCase(authHeader)) {
+        throw new InvalidInputException(
+            "header '" + authHeader + "' is set by the connection's authentication");
+      }
       try {
         builder.header(header.getKey(), header.getValue());
       } catch (IllegalArgumentException e) {
@@ -179,6 +254,9 @@ public final class HttpOperation implements AutoCloseable {
       }
     }
     builder.setHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+    if (authHeader != null) {
+      builder.setHeader(authHeader, connection.auth().headerValue());
+    }
     return builder.method(input.method(), body).build();
   }
 
@@ -262,5 +340,6 @@ public final class HttpOperation implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    tlsClients.values().forEach(HttpClient::close);
   }
 }

@@ -1,5 +1,7 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.support.invoke.InvalidInputException;
+import dev.junction.connector.support.invoke.JsonInput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,15 +43,7 @@ public record HttpRequestInput(
   /** Reads the input JSON of a command; every problem is reported without quoting values. */
   public static HttpRequestInput parse(String json, JsonMapper mapper)
       throws InvalidInputException {
-    JsonNode root;
-    try {
-      root = mapper.readTree(json);
-    } catch (JacksonException e) {
-      throw new InvalidInputException("input is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidInputException("input must be a JSON object");
-    }
+    JsonNode root = JsonInput.object(json, mapper.reader());
     for (String field : root.propertyNames()) {
       if (!Set.of("method", "path", "query", "headers", "body").contains(field)) {
         throw new InvalidInputException("input has an unknown field '" + shortened(field) + "'");

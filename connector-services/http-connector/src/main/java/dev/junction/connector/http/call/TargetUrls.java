@@ -1,5 +1,6 @@
 package dev.junction.connector.http.call;
 
+import dev.junction.connector.support.invoke.InvalidInputException;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

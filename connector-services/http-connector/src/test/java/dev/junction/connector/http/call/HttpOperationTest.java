@@ -2,15 +2,17 @@ package dev.junction.connector.http.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.connector.http.auth.Authentication;
+import dev.junction.connector.http.auth.Secret;
 import dev.junction.connector.http.testing.TestBackend;
 import dev.junction.connector.http.testing.TestBackend.Received;
+import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.infra.FreePorts;
 import dev.junction.wire.ConnectorOutcome;
 import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,16 +224,7 @@ class HttpOperationTest {
   @Test
   void aSlowBackendTimesOutAsRetryable() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    backend.on(
-        "/api/slow",
-        exchange -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          TestBackend.respond(exchange, 200, "application/json", "{}");
-        });
+    backend.on("/api/slow", TestBackend.heldUntil(release));
     try {
       CallResult result =
           operation.call(
@@ -258,5 +251,30 @@ class HttpOperationTest {
 
     assertThat(result.outcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
     assertThat(result.error()).isEqualTo("connection 'nowhere': GET /: connection refused");
+  }
+
+  @Test
+  void aStepCannotReplaceTheConnectionsCredentials() throws Exception {
+    HttpConnection secured =
+        new HttpConnection(
+            "secured",
+            backend.url().resolve("/api"),
+            TIMEOUT,
+            new Authentication.Bearer(Secret.of("t0k")));
+
+    CallResult result =
+        operation.call(
+            secured,
+            HttpRequestInput.parse(
+                "{\"method\":\"GET\",\"path\":\"/me\",\"headers\":{\"authorization\":\"Bearer x\"}}",
+                JSON),
+            "k",
+            TIMEOUT);
+
+    assertThat(result.outcome()).isEqualTo(ConnectorOutcome.FATAL_ERROR);
+    assertThat(result.error())
+        .isEqualTo(
+            "connection 'secured': header 'Authorization' is set by the connection's authentication");
+    assertThat(backend.received("/api/me")).isEmpty();
   }
 }

@@ -3,6 +3,7 @@ package dev.junction.connector.http.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.junction.connector.support.invoke.InvalidInputException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server on 127.0.0.1 (the JDK's), answering each path with a scripted response and
@@ -69,6 +71,21 @@ public final class TestBackend implements AutoCloseable {
   public TestBackend on(String path, Responder responder) {
     responders.put(path, responder);
     return this;
+  }
+
+  /**
+   * A responder that holds the request until {@code release} opens (at most 10 s), then answers 200
+   * with an empty JSON object: a slow backend.
+   */
+  public static Responder heldUntil(CountDownLatch release) {
+    return exchange -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(exchange, 200, "application/json", "{}");
+    };
   }
 
   /** Answers {@code path} with {@code status} and a body of the given content type. */
