@@ -40,6 +40,8 @@ public final class Benchmark {
   private static final String LOCAL_REQUESTS = "bench.floor-in-process.requests";
   private static final String LOCAL_REPLIES = "bench.floor-in-process.replies";
   private static final String ECHO_READY = "bench echo ready";
+  private static final int CONNECTOR_WARMUP = 5_000;
+  private static final int CONNECTOR_COMMANDS = 20_000;
   private static final String BODY = "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}";
 
   /** One call of the measured operation, run by a closed-loop worker. */
@@ -58,6 +60,7 @@ public final class Benchmark {
     String jsonFile = JunctionCli.option(options, "--json", null);
     out.println("Starting a stack for the benchmark ...");
     Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
+    ConnectorBurst.Result connector;
     try (EmbeddedStack stack = EmbeddedStack.start(StackSettings.ephemeral(home, "bench", 1))) {
       String bootstrap = stack.bootstrapServers();
       // The floor's echo runs in a JVM of its own: every hop of the composite path crosses
@@ -101,10 +104,23 @@ public final class Benchmark {
             }
           };
       results.put("composite", measure("composite", composite, CONCURRENCY, warmup, duration, out));
+      ConnectorBurst burst = new ConnectorBurst(bootstrap, stack.registryUrl());
+      out.printf("  connector warm-up burst of %d commands ...%n", CONNECTOR_WARMUP);
+      burst.run(CONNECTOR_WARMUP);
+      out.printf("  connector burst of %d commands ...%n", CONNECTOR_COMMANDS);
+      connector = burst.run(CONNECTOR_COMMANDS);
     }
     report(results, out);
+    out.printf(
+        "http-connector: %d commands, %.0f/s, send-to-reply p50 %.3f ms, p99 %.3f ms, %d not"
+            + " SUCCEEDED%n",
+        connector.commands(),
+        connector.perSecond(),
+        connector.p50Ms(),
+        connector.p99Ms(),
+        connector.failed());
     if (jsonFile != null) {
-      writeJson(results, Path.of(jsonFile));
+      writeJson(results, connector, Path.of(jsonFile));
       out.println("Wrote " + jsonFile);
     }
     return 0;
@@ -241,7 +257,10 @@ public final class Benchmark {
   }
 
   private static void writeJson(
-      Map<String, Map<String, LatencyRecorder.Summary>> results, Path file) throws IOException {
+      Map<String, Map<String, LatencyRecorder.Summary>> results,
+      ConnectorBurst.Result connector,
+      Path file)
+      throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     results.forEach(
         (name, byConcurrency) -> {
@@ -259,6 +278,13 @@ public final class Benchmark {
           json.put(name, phases);
         });
     json.put("kafka_round_trips_per_call", KAFKA_ROUND_TRIPS_PER_CALL);
+    Map<String, Object> burst = new LinkedHashMap<>();
+    burst.put("per_s", round(connector.perSecond()));
+    burst.put("p50_ms", round(connector.p50Ms()));
+    burst.put("p99_ms", round(connector.p99Ms()));
+    burst.put("commands", connector.commands());
+    burst.put("not_succeeded", connector.failed());
+    json.put("connector_http", burst);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
