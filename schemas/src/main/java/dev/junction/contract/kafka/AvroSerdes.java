@@ -39,6 +39,7 @@ public final class AvroSerdes {
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "FIND_OR_CREATE_VERSION");
     config.put(SerdeConfig.FAULT_TOLERANT_REFRESH, true);
+    config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
     return config;
   }
 
@@ -50,6 +51,7 @@ public final class AvroSerdes {
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
     config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
     config.put(SerdeConfig.FAULT_TOLERANT_REFRESH, true);
+    config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
     return config;
   }
 

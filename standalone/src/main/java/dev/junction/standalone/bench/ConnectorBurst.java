@@ -37,8 +37,8 @@ final class ConnectorBurst {
 
   private static final String REPLIES = "bench.connector.replies";
   private static final String INPUT =
-      "{\"method\":\"POST\",\"path\":\"/orders\",\"body\":{\"customerId\":\"c-1\",\"sku\":\"sku-1\","
-          + "\"quantity\":1}}";
+      "{\"method\":\"POST\",\"path\":\"/orders\",\"body\":{\"customerId\":\"c-1\","
+          + "\"reservationId\":\"res-bench\"}}";
 
   private final String bootstrap;
   private final String registryUrl;
@@ -60,6 +60,7 @@ final class ConnectorBurst {
     long[] latencies = new long[commands];
     int received = 0;
     long failed = 0;
+    String firstError = null;
     Map<String, Object> producerConfig = new HashMap<>(AvroSerdes.serializerConfig(registryUrl));
     producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -114,9 +115,16 @@ final class ConnectorBurst {
           last = System.nanoTime();
           latencies[received++] = last - sent;
           if (record.value().getOutcome() != ConnectorOutcome.SUCCEEDED) {
-            failed++;
+            if (failed++ == 0) {
+              firstError = record.value().getOutcome() + ": " + record.value().getError();
+            }
           }
         }
+      }
+      if (failed > 0) {
+        // a throughput of failures measures nothing
+        throw new IllegalStateException(
+            failed + " of " + commands + " commands did not succeed; the first: " + firstError);
       }
       if (received < commands) {
         throw new IllegalStateException(
