@@ -314,7 +314,21 @@ public final class WorkflowEngine {
         }
       }
       if (step.isDelay()) {
-        Instant due = change.now.plus(step.delay());
+        Instant due;
+        if (step.until() != null) {
+          try {
+            due = instant(step.until().evaluate(RunVariables.of(state)));
+          } catch (ExpressionEvaluationException | IllegalArgumentException e) {
+            failForGood(
+                change, expressionFailed("until of step '" + step.id() + "': " + e.getMessage()));
+            return;
+          }
+        } else {
+          due = change.now.plus(step.delay());
+        }
+        if (due.isBefore(change.now)) {
+          due = change.now;
+        }
         state
             .getSteps()
             .add(
@@ -654,6 +668,23 @@ public final class WorkflowEngine {
         .setFirstStartedAt(change.now)
         .setStartedAt(change.now)
         .build();
+  }
+
+  /** An instant from an expression's value: ISO-8601 text or epoch milliseconds. */
+  private static Instant instant(JsonNode value) {
+    if (value.isNumber()) {
+      return Instant.ofEpochMilli(value.asLong());
+    }
+    if (value.isString()) {
+      try {
+        return java.time.OffsetDateTime.parse(value.asString()).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "'" + value.asString() + "' is not an ISO-8601 instant such as 2026-12-01T09:00:00Z");
+      }
+    }
+    throw new IllegalArgumentException(
+        "must give an ISO-8601 instant or epoch milliseconds, gave " + value);
   }
 
   /** Sends attempt {@code attempt} of the step or compensation in {@code target}. */

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param concurrency for a forEach step, how many items are in flight at most
  * @param cases for a switch step, its cases in order (call steps, each with a condition but maybe
  *     the last); the first whose condition holds runs; empty otherwise
+ * @param until for a wait-until step, the expression giving the instant to wait for (ISO-8601 text
+ *     or epoch milliseconds), or {@code null}
  */
 public record StepDefinition(
     String id,
@@ -41,14 +43,15 @@ public record StepDefinition(
     Join join,
     Template forEach,
     int concurrency,
-    List<StepDefinition> cases) {
+    List<StepDefinition> cases,
+    Template until) {
 
   public StepDefinition {
     Objects.requireNonNull(id, "id");
     branches = List.copyOf(branches);
     cases = List.copyOf(cases);
     int kinds =
-        (delay != null ? 1 : 0)
+        (delay != null || until != null ? 1 : 0)
             + (!branches.isEmpty() ? 1 : 0)
             + (call != null ? 1 : 0)
             + (!cases.isEmpty() ? 1 : 0);
@@ -81,7 +84,8 @@ public record StepDefinition(
         Join.ALL,
         null,
         1,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** What a step does. */
@@ -94,7 +98,7 @@ public record StepDefinition(
   }
 
   public Kind kind() {
-    if (delay != null) {
+    if (delay != null || until != null) {
       return Kind.DELAY;
     }
     if (!branches.isEmpty()) {
@@ -113,7 +117,7 @@ public record StepDefinition(
 
   /** Whether the step waits instead of calling a connector. */
   public boolean isDelay() {
-    return delay != null;
+    return delay != null || until != null;
   }
 
   /** When a parallel step is done. */

@@ -71,6 +71,7 @@ public final class WorkflowLoader {
               "id",
               "when",
               "delay",
+              "until",
               "timeout",
               "retry",
               "compensate",
@@ -209,8 +210,20 @@ public final class WorkflowLoader {
         v.stepReferences(when, path + ".when", earlier, allIds);
       }
       Duration delay = v.duration(step, path, "delay", null);
+      Template until = null;
+      if (step.has("until")) {
+        until = v.template(step.get("until"), path + ".until");
+        if (!(until instanceof Template.Whole)) {
+          v.add(path + ".until", "must be one ${...} expression giving an instant (ISO-8601)");
+        }
+        v.stepReferences(until, path + ".until", earlier, allIds);
+        if (delay != null) {
+          v.add(path + ".until", "a step waits either a delay or until an instant, not both");
+        }
+      }
       boolean parallel = step.has("parallel") || step.has("switch");
-      if (delay != null || parallel) {
+      boolean waits = delay != null || until != null;
+      if (waits || parallel) {
         for (String field :
             List.of(
                 "connector",
@@ -234,11 +247,11 @@ public final class WorkflowLoader {
           }
         }
       }
-      if (delay != null && parallel) {
+      if (waits && parallel) {
         v.add(path, "a step is either a delay or parallel branches, not both");
         continue;
       }
-      if (delay != null) {
+      if (waits) {
         Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
         if (id != null) {
           steps.add(
@@ -254,7 +267,8 @@ public final class WorkflowLoader {
                   StepDefinition.Join.ALL,
                   null,
                   1,
-                  List.of()));
+                  List.of(),
+                  until));
         }
         continue;
       }
@@ -312,7 +326,8 @@ public final class WorkflowLoader {
                 StepDefinition.Join.ALL,
                 forEach,
                 concurrency,
-                List.of()));
+                List.of(),
+                null));
       }
     }
     return steps;
@@ -411,7 +426,8 @@ public final class WorkflowLoader {
         StepDefinition.Join.ALL,
         null,
         1,
-        cases);
+        cases,
+        null);
   }
 
   /** {@code parallel: {join, branches: [call steps]}}. */
@@ -483,7 +499,8 @@ public final class WorkflowLoader {
         join,
         null,
         1,
-        List.of());
+        List.of(),
+        null);
   }
 
   private ResponseMapping response(JsonNode node, List<String> stepIds, Validation v) {
