@@ -365,6 +365,60 @@ public final class WorkflowLoader {
     return id == null ? null : StepDefinition.call(id, when, call, timeout, retry, compensation);
   }
 
+  /**
+   * The branches of a parallel step or the cases of a switch: call steps with ids unique among
+   * them. A case's {@code when} is required except on the last (the default); a branch has none.
+   * Their compensations may read their own step ({@code steps.<step>.output...}).
+   */
+  private List<StepDefinition> parts(
+      String stepId,
+      JsonNode nodes,
+      String path,
+      String kind,
+      Set<String> fields,
+      List<String> earlier,
+      List<String> allIds,
+      Validation v) {
+    List<StepDefinition> parts = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<String> throughThis = new ArrayList<>(earlier);
+    if (stepId != null) {
+      throughThis.add(stepId);
+    }
+    boolean cases = kind.equals("case");
+    for (int i = 0; i < nodes.size(); i++) {
+      String at = path + "[" + i + "]";
+      JsonNode node = nodes.get(i);
+      if (!node.isObject()) {
+        v.add(
+            at,
+            "must be a mapping with id, "
+                + (cases ? "when, " : "")
+                + "connector, connection, operation and input");
+        continue;
+      }
+      v.unknownFields(node, at, fields);
+      String id = v.requiredText(node, at, "id");
+      if (id != null && !STEP_ID.matcher(id).matches()) {
+        v.add(at + ".id", "'" + id + "' must be an identifier matching " + STEP_ID.pattern());
+      } else if (id != null && !seen.add(id)) {
+        v.add(at + ".id", "duplicate " + kind + " id '" + id + "'");
+      }
+      Template condition = null;
+      if (cases && node.has("when")) {
+        condition = v.condition(node.get("when"), at + ".when");
+        v.stepReferences(condition, at + ".when", earlier, allIds);
+      } else if (cases && i < nodes.size() - 1) {
+        v.add(at + ".when", "is required except on the last case (the default)");
+      }
+      StepDefinition parsed = callStep(id, condition, node, at, earlier, throughThis, allIds, v);
+      if (parsed != null) {
+        parts.add(parsed);
+      }
+    }
+    return parts;
+  }
+
   /** {@code switch: [call steps with when, the last maybe without]}. */
   private StepDefinition choice(
       String id,
@@ -378,39 +432,7 @@ public final class WorkflowLoader {
       v.add(path, "must be a list of cases, each a call with when (the last may have none)");
       return null;
     }
-    List<StepDefinition> cases = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    List<String> throughThis = new ArrayList<>(earlier);
-    if (id != null) {
-      throughThis.add(id);
-    }
-    for (int c = 0; c < node.size(); c++) {
-      String at = path + "[" + c + "]";
-      JsonNode option = node.get(c);
-      if (!option.isObject()) {
-        v.add(at, "must be a mapping with id, when, connector, connection, operation and input");
-        continue;
-      }
-      v.unknownFields(option, at, CASE_FIELDS);
-      String caseId = v.requiredText(option, at, "id");
-      if (caseId != null && !STEP_ID.matcher(caseId).matches()) {
-        v.add(at + ".id", "'" + caseId + "' must be an identifier matching " + STEP_ID.pattern());
-      } else if (caseId != null && !seen.add(caseId)) {
-        v.add(at + ".id", "duplicate case id '" + caseId + "'");
-      }
-      Template condition = null;
-      if (option.has("when")) {
-        condition = v.condition(option.get("when"), at + ".when");
-        v.stepReferences(condition, at + ".when", earlier, allIds);
-      } else if (c < node.size() - 1) {
-        v.add(at + ".when", "is required except on the last case (the default)");
-      }
-      StepDefinition parsed =
-          callStep(caseId, condition, option, at, earlier, throughThis, allIds, v);
-      if (parsed != null) {
-        cases.add(parsed);
-      }
-    }
+    List<StepDefinition> cases = parts(id, node, path, "case", CASE_FIELDS, earlier, allIds, v);
     if (id == null || cases.size() != node.size()) {
       return null;
     }
@@ -458,32 +480,8 @@ public final class WorkflowLoader {
       v.add(path + ".branches", "must be a list of at least two branches");
       return null;
     }
-    List<StepDefinition> branches = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    // a branch's compensation may read its own step: steps.<step>.output.<branch>
-    List<String> throughThis = new ArrayList<>(earlier);
-    if (id != null) {
-      throughThis.add(id);
-    }
-    for (int b = 0; b < branchNodes.size(); b++) {
-      String at = path + ".branches[" + b + "]";
-      JsonNode branch = branchNodes.get(b);
-      if (!branch.isObject()) {
-        v.add(at, "must be a mapping with id, connector, connection, operation and input");
-        continue;
-      }
-      v.unknownFields(branch, at, BRANCH_FIELDS);
-      String branchId = v.requiredText(branch, at, "id");
-      if (branchId != null && !STEP_ID.matcher(branchId).matches()) {
-        v.add(at + ".id", "'" + branchId + "' must be an identifier matching " + STEP_ID.pattern());
-      } else if (branchId != null && !seen.add(branchId)) {
-        v.add(at + ".id", "duplicate branch id '" + branchId + "'");
-      }
-      StepDefinition parsed = callStep(branchId, null, branch, at, earlier, throughThis, allIds, v);
-      if (parsed != null) {
-        branches.add(parsed);
-      }
-    }
+    List<StepDefinition> branches =
+        parts(id, branchNodes, path + ".branches", "branch", BRANCH_FIELDS, earlier, allIds, v);
     if (id == null || branches.size() != branchNodes.size()) {
       return null;
     }

@@ -215,6 +215,49 @@ class WorkflowLoaderTest {
   }
 
   @Test
+  void reportsProblemsOfGroupSteps() {
+    String yaml =
+        """
+        name: g
+        version: "1"
+        steps:
+          - id: ship
+            switch:
+              - {id: fast, connector: c, connection: x, operation: o}
+              - {id: fast, when: "${true}", connector: c, connection: x, operation: o}
+          - id: both
+            parallel:
+              join: some
+              branches:
+                - {id: one, connector: c, connection: x, operation: o}
+          - id: each
+            forEach: items
+            concurrency: 0
+            connector: c
+            connection: x
+            operation: o
+          - id: wait
+            delay: 1s
+            until: ${request.body.at}
+        response: {status: 200}
+        """;
+
+    InvalidWorkflowException e =
+        catchThrowableOfType(InvalidWorkflowException.class, () -> loader.parse("g.yaml", yaml));
+
+    assertThat(e.violations())
+        .extracting(InvalidWorkflowException.Violation::toString)
+        .contains(
+            "steps[0].switch[0].when: is required except on the last case (the default)",
+            "steps[0].switch[1].id: duplicate case id 'fast'",
+            "steps[1].parallel.join: 'some' must be all or first",
+            "steps[1].parallel.branches: must be a list of at least two branches",
+            "steps[2].forEach: must be one ${...} expression giving a list",
+            "steps[2].concurrency: must be a whole number from 1 to 100",
+            "steps[3].until: a step waits either a delay or until an instant, not both");
+  }
+
+  @Test
   void refusesInvalidYamlWithItsLocation() {
     InvalidWorkflowException e =
         catchThrowableOfType(
