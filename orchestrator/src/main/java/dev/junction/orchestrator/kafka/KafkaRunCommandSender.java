@@ -5,12 +5,14 @@ import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.wire.RunControl;
 import dev.junction.wire.WorkflowRequested;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
 
 /** Sends the runs API's records (cancel, resubmit) and waits for the broker's ack. */
 final class KafkaRunCommandSender implements RunCommands.Sender, AutoCloseable {
@@ -51,6 +53,23 @@ final class KafkaRunCommandSender implements RunCommands.Sender, AutoCloseable {
             request.getRunId(),
             Instant.now());
     send(new ProducerRecord<>(commandsTopic, null, request.getRunId(), request, headers));
+  }
+
+  @Override
+  public String colocatedRunId(String runId) {
+    int partitions = producer.partitionsFor(commandsTopic).size();
+    int target = partitionOf(runId, partitions);
+    while (true) {
+      String candidate = UUID.randomUUID().toString();
+      if (partitionOf(candidate, partitions) == target) {
+        return candidate;
+      }
+    }
+  }
+
+  /** The partition the producer's default partitioner gives a key (murmur2 of its bytes). */
+  static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   private void send(ProducerRecord<String, SpecificRecord> record) {

@@ -3,6 +3,7 @@ package dev.junction.orchestrator.kafka;
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.orchestrator.run.Effect;
+import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.orchestrator.run.RunTimer;
 import dev.junction.orchestrator.run.Transition;
@@ -111,7 +112,8 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
       RunState before = runs.get(runId);
       Transition transition =
           switch (record.value()) {
-            case WorkflowRequested request -> handler.onRequested(before, request, now);
+            case WorkflowRequested request ->
+                handler.onRequested(before, request, retried(request), now);
             case ConnectorReply reply -> handler.onReply(before, reply, now);
             case RunControl control -> handler.onControl(before, control, now);
             default ->
@@ -255,6 +257,15 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     }
     log.debug("Run {} is {} at step {}", runId, after.getStatus(), after.getCurrentStep());
     onStored.accept(before, after);
+  }
+
+  /** The earlier run a resubmission goes on from (same partition, so in this task's store). */
+  private RunState retried(WorkflowRequested request) {
+    String trigger = request.getTrigger();
+    if (trigger == null || !trigger.startsWith(RunCommands.RETRY_FROM)) {
+      return null;
+    }
+    return runs.get(trigger.substring(RunCommands.RETRY_FROM.length()));
   }
 
   private static String runId(SpecificRecord value) {

@@ -20,7 +20,16 @@ public final class RunCommands {
     void send(RunControl control);
 
     void send(WorkflowRequested request);
+
+    /**
+     * A new run id whose records land on the same partition as {@code runId}'s, so the task that
+     * owns the old run also owns the new one and can read the old run's state.
+     */
+    String colocatedRunId(String runId);
   }
+
+  /** Trigger prefix of a run resubmitted from the failed step of an earlier run. */
+  public static final String RETRY_FROM = "retry-from:";
 
   /** Resubmitted runs have nobody awaiting a reply; this bounds nothing but must be set. */
   private static final Duration NO_WAIT = Duration.ZERO;
@@ -41,6 +50,26 @@ public final class RunCommands {
             .setRequestedBy(requestedBy)
             .setRequestedAt(now)
             .build());
+  }
+
+  /**
+   * Starts a new run that takes over the succeeded steps of a FAILED run (their outputs, not their
+   * side effects again) and goes on from the step that failed, on the same definition version.
+   *
+   * @return the new run's id
+   */
+  public String resubmitFromFailedStep(RunState original, Instant now) {
+    String runId = sender.colocatedRunId(original.getRunId());
+    sender.send(
+        WorkflowRequested.newBuilder(original.getRequest())
+            .setRunId(runId)
+            .setTrigger(RETRY_FROM + original.getRunId())
+            .setReplyTopic("")
+            .setReplyPartition(0)
+            .setRequestedAt(now)
+            .setDeadline(now.plus(NO_WAIT))
+            .build());
+    return runId;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.RunControl;
 import dev.junction.wire.RunControlAction;
 import dev.junction.wire.RunState;
+import dev.junction.wire.RunStatus;
 import dev.junction.wire.WorkflowRequested;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +39,35 @@ public final class RunHandler {
    *     and changes nothing
    */
   public Transition onRequested(RunState existing, WorkflowRequested request, Instant now) {
+    return onRequested(existing, request, null, now);
+  }
+
+  /**
+   * Starts a run, or, for a resubmission from the failed step, goes on from where {@code retried}
+   * failed, on its definition version.
+   *
+   * @param retried the earlier run a resubmission goes on from, or {@code null}
+   */
+  public Transition onRequested(
+      RunState existing, WorkflowRequested request, RunState retried, Instant now) {
+    if (existing == null && retried != null && retried.getStatus() == RunStatus.FAILED) {
+      var pinned = definitions.find(retried.getWorkflow(), retried.getWorkflowVersion());
+      if (pinned.isPresent()) {
+        log.info(
+            "Run {} goes on from the failed step of run {}",
+            request.getRunId(),
+            retried.getRunId());
+        return engine.startFrom(pinned.get(), request, retried, now);
+      }
+      log.warn(
+          "Run {} cannot go on from run {}: its version is not loaded; starting over",
+          request.getRunId(),
+          retried.getRunId());
+    }
+    return start(existing, request, now);
+  }
+
+  private Transition start(RunState existing, WorkflowRequested request, Instant now) {
     if (existing != null) {
       log.debug(
           "Ignoring a repeated request for run {} (status {})",

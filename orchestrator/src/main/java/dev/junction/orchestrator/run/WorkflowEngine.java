@@ -76,6 +76,47 @@ public final class WorkflowEngine {
     return change.transition();
   }
 
+  /**
+   * Starts a run that goes on from the step where {@code failed} failed: the steps before it are
+   * taken over with their states and outputs (their side effects are not repeated), the failed step
+   * runs again from attempt 1, on the failed run's definition version.
+   */
+  public Transition startFrom(
+      WorkflowDefinition definition, WorkflowRequested request, RunState failed, Instant now) {
+    RunState state = newRun(request, definition.version(), now);
+    int from = Math.min(failed.getCurrentStep(), failed.getSteps().size());
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < from; i++) {
+      StepState step = StepState.newBuilder(failed.getSteps().get(i)).build();
+      state.getSteps().add(step);
+      kept.add(step.getStepId());
+    }
+    for (StepGroup group : failed.getGroups()) {
+      if (kept.contains(group.getStepId())) {
+        state.getGroups().add(StepGroup.newBuilder(group).build());
+      }
+    }
+    state.setCurrentStep(from);
+    if (definition.timeout() != null) {
+      state.setDeadline(now.plus(definition.timeout()));
+    }
+    Change change = new Change(null, state, definition, now);
+    change.event(
+        null,
+        null,
+        "run started from step "
+            + (from < definition.steps().size()
+                ? "'" + definition.steps().get(from).id() + "'"
+                : from)
+            + " of run "
+            + failed.getRunId());
+    if (state.getDeadline() != null) {
+      change.timer(RunTimer.Kind.DEADLINE, "", 0, state.getDeadline());
+    }
+    advance(change);
+    return change.transition();
+  }
+
   /** Ends a run at once because no workflow of the requested name is loaded. */
   public Transition unknownWorkflow(WorkflowRequested request, Instant now) {
     Change change = new Change(null, newRun(request, "", now), null, now);

@@ -251,11 +251,24 @@ class RunsController {
   }
 
   @PostMapping("/runs/{id}/resubmit")
-  Mono<ResponseEntity<Object>> resubmit(@PathVariable String id) {
+  Mono<ResponseEntity<Object>> resubmit(
+      @PathVariable String id, @RequestParam(required = false) String from) {
+    if (from != null && !from.equals("failed")) {
+      return Mono.just(
+          problem(
+              HttpStatus.BAD_REQUEST,
+              new ProblemBody(
+                  ProblemTypes.BAD_REQUEST,
+                  "Bad resubmit",
+                  400,
+                  "from must be 'failed' (go on from the failed step) or absent (start over)",
+                  "/runs/" + id + "/resubmit")));
+    }
+    boolean fromFailed = from != null;
     return withRun(
         id,
         HttpMethod.POST,
-        "/runs/" + id + "/resubmit",
+        "/runs/" + id + "/resubmit" + (fromFailed ? "?from=failed" : ""),
         null,
         null,
         state -> {
@@ -263,7 +276,20 @@ class RunsController {
             return conflict(
                 id, "run '" + id + "' is " + state.getStatus() + "; wait until it ends");
           }
-          String runId = commands.resubmit(state, clock.instant());
+          if (fromFailed && state.getStatus() != RunStatus.FAILED) {
+            return conflict(
+                id,
+                "run '"
+                    + id
+                    + "' is "
+                    + state.getStatus()
+                    + "; only a FAILED run (nothing compensated) can go on from its failed step;"
+                    + " resubmit it whole instead");
+          }
+          String runId =
+              fromFailed
+                  ? commands.resubmitFromFailedStep(state, clock.instant())
+                  : commands.resubmit(state, clock.instant());
           return ResponseEntity.accepted()
               .location(URI.create("/runs/" + runId))
               .contentType(MediaType.APPLICATION_JSON)

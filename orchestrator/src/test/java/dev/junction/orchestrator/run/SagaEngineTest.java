@@ -396,4 +396,78 @@ class SagaEngineTest {
         .containsExactly(first + 1);
     assertThat(run.state.getSequence()).isEqualTo(first + 1);
   }
+
+  @Test
+  void aResubmissionGoesOnFromTheFailedStepWithTheEarlierOutputs() {
+    WorkflowDefinition plain =
+        TestWorkflows.loader()
+            .parse(
+                "plain.yaml",
+                """
+                name: plain
+                version: "3"
+                steps:
+                  - id: one
+                    connector: http-connector
+                    connection: c
+                    operation: request
+                    input: {path: /one}
+                  - id: two
+                    connector: http-connector
+                    connection: c
+                    operation: request
+                    input: {path: "/two/${steps.one.output.body.id}"}
+                response: {status: 200}
+                """);
+    WorkflowRequested request = request(0);
+    request.setWorkflow("plain");
+    RunState started = engine.start(plain, request, T0).state();
+    RunState atTwo =
+        engine
+            .onReply(
+                plain,
+                started,
+                reply(
+                    "one",
+                    1,
+                    ConnectorOutcome.SUCCEEDED,
+                    "{\"status\":200,\"body\":{\"id\":\"X\"}}",
+                    null),
+                T0)
+            .state();
+    RunState failed =
+        engine
+            .onReply(plain, atTwo, reply("two", 1, ConnectorOutcome.FAILED, null, "no"), T0)
+            .state();
+    assertThat(failed.getStatus()).isEqualTo(RunStatus.FAILED);
+
+    WorkflowRequested again =
+        WorkflowRequested.newBuilder(request)
+            .setRunId("run-8")
+            .setTrigger("retry-from:" + RUN)
+            .build();
+    Transition resumed = engine.startFrom(plain, again, failed, T0.plusSeconds(60));
+
+    assertThat(resumed.state().getWorkflowVersion()).isEqualTo("3");
+    assertThat(resumed.state().getSteps())
+        .extracting(StepState::getStepId, StepState::getStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("one", StepStatus.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple("two", StepStatus.RUNNING));
+    InvokeConnector two = commands(resumed).getFirst();
+    assertThat(two.getIdempotencyKey()).isEqualTo("run-8:two:1");
+    assertThat(two.getInput()).isEqualTo("{\"path\":\"/two/X\"}");
+  }
+
+  private static ConnectorReply reply(
+      String step, int attempt, ConnectorOutcome outcome, String output, String error) {
+    return ConnectorReply.newBuilder()
+        .setRunId(RUN)
+        .setStepId(step)
+        .setAttempt(attempt)
+        .setOutcome(outcome)
+        .setOutput(output)
+        .setError(error)
+        .build();
+  }
 }

@@ -31,6 +31,11 @@ class RunsControllerTest {
           public void send(dev.junction.wire.WorkflowRequested request) {
             throw new AssertionError("unexpected send");
           }
+
+          @Override
+          public String colocatedRunId(String runId) {
+            throw new AssertionError("unexpected resubmit");
+          }
         };
     return WebTestClient.bindToController(
             new RunsController(

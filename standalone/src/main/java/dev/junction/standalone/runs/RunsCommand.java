@@ -75,7 +75,8 @@ public final class RunsCommand {
                [--before CURSOR] [--json]   runs, newest first, a page at a time
           show RUN_ID [--json]              one run: steps, attempts, timings, errors
           cancel RUN_ID [--reason TEXT]     stop a running run; its done steps are compensated
-          resubmit RUN_ID                   start a new run with the same request
+          resubmit RUN_ID [--from-failed]   start a new run with the same request (or go on
+                                            from the failed step of a FAILED run)
         """);
     return status;
   }
@@ -227,7 +228,13 @@ public final class RunsCommand {
     }
     HttpResponse<String> response =
         send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/runs/" + encode(runId) + "/resubmit"))
+            HttpRequest.newBuilder(
+                    URI.create(
+                        baseUrl
+                            + "/runs/"
+                            + encode(runId)
+                            + "/resubmit"
+                            + (options.contains("--from-failed") ? "?from=failed" : "")))
                 .timeout(TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.noBody()));
     if (response.statusCode() != 202) {

@@ -274,6 +274,61 @@ class OrchestratorSagaIT {
         .contains("the run was cancelled by ops: test");
   }
 
+  /** A FAILED run resubmitted from its failed step: the steps before it are not done again. */
+  @Test
+  void aFailedRunGoesOnFromItsFailedStep() throws Exception {
+    Files.writeString(
+        workflowsDir.resolve("twice.yaml"),
+        """
+        name: twice
+        version: "1"
+        steps:
+          - id: a
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: POST, path: /a}
+          - id: once
+            connector: http-connector
+            connection: svc
+            operation: request
+            input: {method: POST, path: /once, body: {a: "${steps.a.output.body.id}"}}
+        response:
+          status: 200
+          body: {a: "${steps.a.output.body.id}"}
+        """);
+    awaitWorkflowVersion("twice", "1");
+    String first = UUID.randomUUID().toString();
+    try (KafkaConsumer<String, WorkflowReply> replies = repliesConsumer()) {
+      send(first, "twice", "{}");
+      assertThat(awaitReplies(replies, Set.of(first)).get(first).getStatus()).isEqualTo(502);
+    }
+    assertThat(post("/runs/" + first + "/resubmit?from=nowhere", "").statusCode()).isEqualTo(400);
+
+    HttpResponse<String> resubmit = post("/runs/" + first + "/resubmit?from=failed", "");
+    assertThat(resubmit.statusCode()).isEqualTo(202);
+    String second = JSON.readTree(resubmit.body()).path("runId").asString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/runs/" + second).body().contains("\"COMPLETED\""));
+
+    JsonNode run = JSON.readTree(get("/runs/" + second).body());
+    assertThat(run.path("trigger").asString()).isEqualTo("retry-from:" + first);
+    assertThat(run.path("steps").get(1).path("input").path("body").path("a").asString())
+        .isEqualTo(
+            JSON.readTree(get("/runs/" + first).body())
+                .path("steps")
+                .get(0)
+                .path("output")
+                .path("body")
+                .path("id")
+                .asString());
+    // step a was taken over, not done again
+    assertThat(backend.effects().stream().filter(e -> e.runId().equals(second)))
+        .extracting(SagaBackend.SideEffect::action)
+        .containsExactly("once");
+  }
+
   /** Parallel branches and a forEach through the real connector, broker and registry. */
   @Test
   void parallelBranchesAndForEachItemsRunThroughTheStack() throws Exception {

@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backend of the saga tests: {@code POST /a}, {@code POST /b} create a resource, {@code POST
- * /c} charges (and refuses with 409 when the body says {@code "fail":true}), {@code DELETE /a/{id}}
- * and {@code DELETE /b/{id}} undo. Like a well-behaved backend it honours {@code Idempotency-Key}:
- * a repeated key gets the first answer and changes nothing. It records every side effect with its
- * key, so tests count them.
+ * /c} charges (and refuses with 409 when the body says {@code "fail":true}), {@code POST /once}
+ * refuses its first call and accepts the others, {@code DELETE /a/{id}} and {@code DELETE /b/{id}}
+ * undo. Like a well-behaved backend it honours {@code Idempotency-Key}: a repeated key gets the
+ * first answer and changes nothing. It records every side effect with its key, so tests count them.
  */
 final class SagaBackend implements AutoCloseable {
 
@@ -32,6 +32,7 @@ final class SagaBackend implements AutoCloseable {
   private final List<SideEffect> effects = new CopyOnWriteArrayList<>();
   private final AtomicInteger repeats = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
+  private final AtomicInteger onceCalls = new AtomicInteger();
 
   private record Answer(int status, String body) {}
 
@@ -93,6 +94,14 @@ final class SagaBackend implements AutoCloseable {
       }
       effects.add(new SideEffect("charge", runId, key));
       return new Answer(201, "{\"id\":\"c-" + ids.incrementAndGet() + "\"}");
+    }
+    if (method.equals("POST") && path.equals("/once")) {
+      // refuses its first call only: a step that fails once, then works
+      if (onceCalls.incrementAndGet() == 1) {
+        return new Answer(409, "{\"error\":\"not yet\"}");
+      }
+      effects.add(new SideEffect("once", runId, key));
+      return new Answer(201, "{\"id\":\"once-" + ids.incrementAndGet() + "\"}");
     }
     if (method.equals("DELETE") && (path.startsWith("/a/") || path.startsWith("/b/"))) {
       effects.add(new SideEffect("undo " + path.substring(1, 2), runId, key));
