@@ -324,33 +324,12 @@ public final class WorkflowEngine {
       }
       StepDefinition step = definition.steps().get(index);
       if (step.when() != null) {
-        JsonNode condition;
-        try {
-          condition = step.when().evaluate(RunVariables.of(state));
-        } catch (ExpressionEvaluationException e) {
-          failForGood(
-              change, expressionFailed("when of step '" + step.id() + "': " + e.getMessage()));
+        Boolean holds = holds(change, step.when(), "when of step '" + step.id() + "'");
+        if (holds == null) {
           return;
         }
-        if (!condition.isBoolean()) {
-          failForGood(
-              change,
-              expressionFailed(
-                  "when of step '" + step.id() + "' must give true or false, gave " + condition));
-          return;
-        }
-        if (!condition.asBoolean()) {
-          state
-              .getSteps()
-              .add(
-                  StepState.newBuilder()
-                      .setStepId(step.id())
-                      .setStatus(StepStatus.SKIPPED)
-                      .setStartedAt(change.now)
-                      .setEndedAt(change.now)
-                      .build());
-          state.setCurrentStep(index + 1);
-          change.event(step.id(), null, "skipped: its condition is false");
+        if (!holds) {
+          change.skip(step.id(), "skipped: its condition is false");
           continue;
         }
       }
@@ -456,34 +435,33 @@ public final class WorkflowEngine {
    * @return false when no case applies: the step is skipped
    */
   private boolean startSwitch(Change change, StepDefinition step) {
-    Map<String, Object> variables = RunVariables.of(change.state);
     for (StepDefinition option : step.cases()) {
+      if (option.when() != null) {
+        Boolean holds =
+            holds(
+                change,
+                option.when(),
+                "when of case '" + option.id() + "' of step '" + step.id() + "'");
+        if (holds == null) {
+          return true;
+        }
+        if (!holds) {
+          continue;
+        }
+      }
       JsonNode input;
       try {
-        if (option.when() != null) {
-          JsonNode holds = option.when().evaluate(variables);
-          if (!holds.isBoolean()) {
-            failForGood(
-                change,
-                expressionFailed(
-                    "when of case '"
-                        + option.id()
-                        + "' of step '"
-                        + step.id()
-                        + "' must give true or false, gave "
-                        + holds));
-            return true;
-          }
-          if (!holds.asBoolean()) {
-            continue;
-          }
-        }
-        input = option.call().input().evaluate(variables);
+        input = option.call().input().evaluate(RunVariables.of(change.state));
       } catch (ExpressionEvaluationException e) {
         failForGood(
             change,
             expressionFailed(
-                "case '" + option.id() + "' of step '" + step.id() + "': " + e.getMessage()));
+                "input of case '"
+                    + option.id()
+                    + "' of step '"
+                    + step.id()
+                    + "': "
+                    + e.getMessage()));
         return true;
       }
       StepState child = pending(option.id(), input.toString(), null, change);
@@ -492,18 +470,7 @@ public final class WorkflowEngine {
       startAttempt(change, Target.child(step, option, group, child), 1);
       return true;
     }
-    change
-        .state
-        .getSteps()
-        .add(
-            StepState.newBuilder()
-                .setStepId(step.id())
-                .setStatus(StepStatus.SKIPPED)
-                .setStartedAt(change.now)
-                .setEndedAt(change.now)
-                .build());
-    change.state.setCurrentStep(change.state.getCurrentStep() + 1);
-    change.event(step.id(), null, "skipped: no case applies");
+    change.skip(step.id(), "skipped: no case applies");
     return false;
   }
 
@@ -726,6 +693,26 @@ public final class WorkflowEngine {
     }
     throw new IllegalArgumentException(
         "must give an ISO-8601 instant or epoch milliseconds, gave " + value);
+  }
+
+  /**
+   * Evaluates a condition.
+   *
+   * @return its value, or {@code null} when it failed or gave no boolean: the run then fails
+   */
+  private Boolean holds(Change change, Template condition, String what) {
+    JsonNode value;
+    try {
+      value = condition.evaluate(RunVariables.of(change.state));
+    } catch (ExpressionEvaluationException e) {
+      failForGood(change, expressionFailed(what + ": " + e.getMessage()));
+      return null;
+    }
+    if (!value.isBoolean()) {
+      failForGood(change, expressionFailed(what + " must give true or false, gave " + value));
+      return null;
+    }
+    return value.asBoolean();
   }
 
   /** Sends attempt {@code attempt} of the step or compensation in {@code target}. */
@@ -1199,6 +1186,21 @@ public final class WorkflowEngine {
           .findFirst()
           .map(StepGroup::getChildren)
           .orElse(List.of());
+    }
+
+    /** Records the step the run is at as skipped and moves on to the next. */
+    void skip(String stepId, String why) {
+      state
+          .getSteps()
+          .add(
+              StepState.newBuilder()
+                  .setStepId(stepId)
+                  .setStatus(StepStatus.SKIPPED)
+                  .setStartedAt(now)
+                  .setEndedAt(now)
+                  .build());
+      state.setCurrentStep(state.getCurrentStep() + 1);
+      event(stepId, null, why);
     }
 
     /** Drops the timeout timer of the target's attempt in flight. */

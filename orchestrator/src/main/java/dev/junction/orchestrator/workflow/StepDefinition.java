@@ -88,6 +88,81 @@ public record StepDefinition(
         null);
   }
 
+  /** A step that waits: {@code delay} long, or until the instant {@code until} gives. */
+  public static StepDefinition waiting(
+      String id, Template when, Duration delay, Template until, Duration timeout) {
+    return new StepDefinition(
+        id,
+        when,
+        null,
+        delay,
+        timeout,
+        RetryPolicy.NONE,
+        null,
+        List.of(),
+        Join.ALL,
+        null,
+        1,
+        List.of(),
+        until);
+  }
+
+  /** A call made once per item of the list {@code forEach} gives, {@code concurrency} at a time. */
+  public static StepDefinition forEach(StepDefinition call, Template forEach, int concurrency) {
+    return new StepDefinition(
+        call.id(),
+        call.when(),
+        call.call(),
+        null,
+        call.timeout(),
+        call.retry(),
+        call.compensation(),
+        List.of(),
+        Join.ALL,
+        forEach,
+        concurrency,
+        List.of(),
+        null);
+  }
+
+  /** Branches run at the same time, done as {@code join} says. */
+  public static StepDefinition parallel(
+      String id, Template when, List<StepDefinition> branches, Join join, Duration timeout) {
+    return new StepDefinition(
+        id,
+        when,
+        null,
+        null,
+        timeout,
+        RetryPolicy.NONE,
+        null,
+        branches,
+        join,
+        null,
+        1,
+        List.of(),
+        null);
+  }
+
+  /** Cases of which the first whose condition holds runs. */
+  public static StepDefinition choice(
+      String id, Template when, List<StepDefinition> cases, Duration timeout) {
+    return new StepDefinition(
+        id,
+        when,
+        null,
+        null,
+        timeout,
+        RetryPolicy.NONE,
+        null,
+        List.of(),
+        Join.ALL,
+        null,
+        1,
+        cases,
+        null);
+  }
+
   /** What a step does. */
   public enum Kind {
     CALL,

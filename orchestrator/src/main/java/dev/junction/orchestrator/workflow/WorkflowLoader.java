@@ -254,21 +254,7 @@ public final class WorkflowLoader {
       if (waits) {
         Duration timeout = v.duration(step, path, "timeout", DEFAULT_STEP_TIMEOUT);
         if (id != null) {
-          steps.add(
-              new StepDefinition(
-                  id,
-                  when,
-                  null,
-                  delay,
-                  timeout,
-                  RetryPolicy.NONE,
-                  null,
-                  List.of(),
-                  StepDefinition.Join.ALL,
-                  null,
-                  1,
-                  List.of(),
-                  until));
+          steps.add(StepDefinition.waiting(id, when, delay, until, timeout));
         }
         continue;
       }
@@ -313,21 +299,7 @@ public final class WorkflowLoader {
       }
       StepDefinition call = callStep(id, when, step, path, earlier, throughThis, allIds, v);
       if (call != null) {
-        steps.add(
-            new StepDefinition(
-                call.id(),
-                when,
-                call.call(),
-                null,
-                call.timeout(),
-                call.retry(),
-                call.compensation(),
-                List.of(),
-                StepDefinition.Join.ALL,
-                forEach,
-                concurrency,
-                List.of(),
-                null));
+        steps.add(forEach == null ? call : StepDefinition.forEach(call, forEach, concurrency));
       }
     }
     return steps;
@@ -436,20 +408,7 @@ public final class WorkflowLoader {
     if (id == null || cases.size() != node.size()) {
       return null;
     }
-    return new StepDefinition(
-        id,
-        when,
-        null,
-        null,
-        DEFAULT_STEP_TIMEOUT,
-        RetryPolicy.NONE,
-        null,
-        List.of(),
-        StepDefinition.Join.ALL,
-        null,
-        1,
-        cases,
-        null);
+    return StepDefinition.choice(id, when, cases, DEFAULT_STEP_TIMEOUT);
   }
 
   /** {@code parallel: {join, branches: [call steps]}}. */
@@ -485,20 +444,7 @@ public final class WorkflowLoader {
     if (id == null || branches.size() != branchNodes.size()) {
       return null;
     }
-    return new StepDefinition(
-        id,
-        when,
-        null,
-        null,
-        DEFAULT_STEP_TIMEOUT,
-        RetryPolicy.NONE,
-        null,
-        branches,
-        join,
-        null,
-        1,
-        List.of(),
-        null);
+    return StepDefinition.parallel(id, when, branches, join, DEFAULT_STEP_TIMEOUT);
   }
 
   private ResponseMapping response(JsonNode node, List<String> stepIds, Validation v) {
