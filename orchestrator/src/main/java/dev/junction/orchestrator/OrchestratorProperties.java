@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -39,9 +38,6 @@ import org.springframework.validation.annotation.Validated;
  * @param timerInterval how often due timers (retry backoff, delays, timeouts, deadlines) are looked
  *     for; the precision of every timer
  * @param retention how long an ended run stays in the history ({@code /runs}) before it is removed
- * @param storeCache memory of the run stores' record cache (Kafka Streams' {@code
- *     statestore.cache.max.bytes}, shared by the stream threads): changes wait there until the next
- *     commit, so a run's several changes between two commits reach RocksDB and the changelog once
  */
 @ConfigurationProperties("junction.orchestrator")
 @Validated
@@ -61,8 +57,7 @@ public record OrchestratorProperties(
     @DefaultValue(Topics.RUN_EVENTS) @NotBlank String eventsTopic,
     @DefaultValue(Topics.ORCHESTRATOR_DEFINITIONS) @NotBlank String definitionsTopic,
     @DefaultValue("100ms") @NotNull Duration timerInterval,
-    @DefaultValue("7d") @NotNull Duration retention,
-    @DefaultValue("16MB") @NotNull DataSize storeCache) {
+    @DefaultValue("7d") @NotNull Duration retention) {
 
   /** CloudEvents {@code ce_source} of every record the orchestrator produces. */
   public static final String SOURCE = "junction/orchestrator";

@@ -35,8 +35,8 @@ final class RunStreamsConfig {
     // exactly_once_v2 would hold every hop until the next commit (100 ms); transitions are
     // idempotent instead (see RunProcessor)
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    // the record cache of the run stores (see RunTopology): flushed on commit or when full
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, orchestrator.storeCache().toBytes());
+    // the run stores write through (see RunTopology)
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     // Commands and replies share a task. Never hold buffered records back waiting for data (or
     // lag information) on the other topic: a run's replies are caused by its command, so the
     // cross-topic timestamp ordering that idling buys is never needed.

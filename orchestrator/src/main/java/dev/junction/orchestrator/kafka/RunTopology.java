@@ -173,11 +173,11 @@ public final class RunTopology {
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(name), Serdes.String(), values)
-        // Writes stay in Kafka Streams' record cache until the next commit (or eviction): a run's
-        // several changes between two commits reach RocksDB and the changelog once, in a batch,
-        // after what the next hop waits for has left. Reads see the cache first; a crash before
-        // the commit replays the uncommitted input, which rebuilds the same state.
-        .withCachingEnabled()
+        // No record cache: every change goes to the changelog at once. A cached change lost in a
+        // crash would let the replayed input decide again, and a replayed start could pick a newer
+        // definition version than the commands already sent for it; a change already in the store
+        // makes the replay a no-op instead.
+        .withCachingDisabled()
         .withLoggingEnabled(Map.of());
   }
 
