@@ -3,6 +3,8 @@ package dev.junction.gateway.reply;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.wire.WorkflowRequested;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
   private final String topic;
   private final Serializer<WorkflowRequested> valueSerializer;
   private final Producer<String, WorkflowRequested> producer;
+  private final KafkaClientMetrics clientMetrics;
   private final int phase;
   private volatile boolean running;
 
@@ -42,6 +45,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
    *     request path's latency and durability settings are added
    * @param registryUrl Apicurio v3 API URL
    * @param credentials OAuth2 client credentials for the registry, or {@code null}
+   * @param meters where the producer's own metrics are bound ({@code kafka.producer.*})
    * @param phase lifecycle phase; before the web server's, so the producer is warm first
    */
   public KafkaWorkflowRequestSender(
@@ -49,6 +53,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
       Map<String, Object> producerProperties,
       String registryUrl,
       RegistryCredentials credentials,
+      MeterRegistry meters,
       int phase) {
     this.topic = topic;
     this.phase = phase;
@@ -63,6 +68,8 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
     config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     this.valueSerializer = AvroSerdes.serializer(registryUrl, credentials);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), valueSerializer);
+    this.clientMetrics = new KafkaClientMetrics(producer);
+    clientMetrics.bindTo(meters);
   }
 
   @Override
@@ -106,6 +113,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
   public void stop() {
     running = false;
     producer.close(Duration.ofSeconds(5));
+    clientMetrics.close();
   }
 
   @Override

@@ -49,12 +49,16 @@ public class ReplyConfiguration {
 
   @Bean
   KafkaWorkflowRequestSender workflowRequestSender(
-      GatewayProperties gateway, JunctionProperties junction, KafkaProperties kafka) {
+      GatewayProperties gateway,
+      JunctionProperties junction,
+      KafkaProperties kafka,
+      MeterRegistry meters) {
     return new KafkaWorkflowRequestSender(
         gateway.commandTopic(),
         kafka.buildProducerProperties(),
         junction.registry().url(),
         junction.registry().credentials().orElse(null),
+        meters,
         PHASE);
   }
 

@@ -5,6 +5,7 @@ import dev.junction.contract.schema.RegistryCredentials;
 import dev.junction.wire.WorkflowReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class ReplyListener implements SmartLifecycle {
   private final KafkaAdmin admin;
   private final PendingReplies pending;
   private final Consumer<String, WorkflowReply> consumer;
+  private final KafkaClientMetrics clientMetrics;
   private final Counter unmatched;
   private final Counter unreadable;
   private final int phase;
@@ -97,6 +99,9 @@ public final class ReplyListener implements SmartLifecycle {
             config,
             new StringDeserializer(),
             AvroSerdes.deserializer(WorkflowReply.class, registryUrl, credentials));
+    // the consumer's own metrics, among them records-lag of the reply partition
+    this.clientMetrics = new KafkaClientMetrics(consumer);
+    clientMetrics.bindTo(meters);
     this.unmatched =
         Counter.builder("junction.gateway.replies.unmatched")
             .description("Replies for runs no request of this instance awaits (late or foreign)")
@@ -152,6 +157,7 @@ public final class ReplyListener implements SmartLifecycle {
       fail(e);
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      clientMetrics.close();
     }
   }
 

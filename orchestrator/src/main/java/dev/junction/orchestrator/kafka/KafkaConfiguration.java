@@ -13,6 +13,8 @@ import dev.junction.orchestrator.workflow.WorkflowCatalog;
 import dev.junction.wire.WorkflowDefinitionVersion;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,6 +59,7 @@ class KafkaConfiguration {
       TopicProvisioner topics,
       KafkaDefinitionArchive archive,
       Clock clock,
+      MeterRegistry meters,
       @Value("${server.port:8081}") int serverPort) {
     HostInfo advertised = advertised(properties, serverPort);
     RunTopology.Settings settings =
@@ -89,7 +92,16 @@ class KafkaConfiguration {
           topics.ensureConnectorTopics(catalog.connectors());
           topics.requireCoPartitioned(properties.commandsTopic(), properties.repliesTopic());
           topics.requireCoPartitioned(properties.commandsTopic(), properties.controlTopic());
-        });
+        },
+        meters);
+  }
+
+  /** Runs in flight on this instance: {@code junction.runs.active}. */
+  @Bean
+  Gauge activeRunsGauge(RunStreams streams, MeterRegistry meters) {
+    return Gauge.builder("junction.runs.active", streams, RunStreams::activeRuns)
+        .description("Unfinished runs whose partitions this instance owns")
+        .register(meters);
   }
 
   @Bean

@@ -1,14 +1,18 @@
 package dev.junction.orchestrator.kafka;
 
 import dev.junction.wire.RunState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -27,15 +31,21 @@ public final class RunStreams implements SmartLifecycle {
   private final Topology topology;
   private final Properties properties;
   private final Runnable prepareTopics;
+  private final MeterRegistry meters;
   private volatile KafkaStreams streams;
+  private KafkaStreamsMetrics clientMetrics;
 
   /**
    * @param prepareTopics creates and checks the topics; runs before Kafka Streams starts
+   * @param meters where the Kafka clients' own metrics (consumer lag, fetch and produce rates,
+   *     stream thread and task metrics) are bound while Kafka Streams runs
    */
-  public RunStreams(Topology topology, Properties properties, Runnable prepareTopics) {
+  public RunStreams(
+      Topology topology, Properties properties, Runnable prepareTopics, MeterRegistry meters) {
     this.topology = topology;
     this.properties = properties;
     this.prepareTopics = prepareTopics;
+    this.meters = meters;
   }
 
   @Override
@@ -54,6 +64,8 @@ public final class RunStreams implements SmartLifecycle {
           log.error("Kafka Streams thread failed; stopping the orchestrator's processing", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    clientMetrics = new KafkaStreamsMetrics(created);
+    clientMetrics.bindTo(meters);
     created.start();
     streams = created;
     log.info(
@@ -66,6 +78,7 @@ public final class RunStreams implements SmartLifecycle {
     if (streams != null) {
       streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
       streams = null;
+      clientMetrics.close();
     }
   }
 
@@ -99,5 +112,32 @@ public final class RunStreams implements SmartLifecycle {
     return current.store(
         StoreQueryParameters.fromNameAndType(
             RunTopology.STORE, QueryableStoreTypes.<String, RunState>keyValueStore()));
+  }
+
+  /**
+   * Unfinished runs whose partitions this instance owns (the entries of its {@code runs-active}
+   * stores), or {@code NaN} while they cannot be read (starting, rebalancing, restoring).
+   */
+  public double activeRuns() {
+    KafkaStreams current = streams;
+    if (current == null) {
+      return Double.NaN;
+    }
+    try {
+      ReadOnlyKeyValueStore<String, String> active =
+          current.store(
+              StoreQueryParameters.fromNameAndType(
+                  RunTopology.ACTIVE_STORE, QueryableStoreTypes.<String, String>keyValueStore()));
+      long count = 0;
+      try (KeyValueIterator<String, String> entries = active.all()) {
+        while (entries.hasNext()) {
+          entries.next();
+          count++;
+        }
+      }
+      return count;
+    } catch (InvalidStateStoreException e) {
+      return Double.NaN;
+    }
   }
 }

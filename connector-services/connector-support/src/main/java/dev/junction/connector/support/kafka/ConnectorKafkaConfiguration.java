@@ -34,6 +34,8 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -94,7 +96,7 @@ public class ConnectorKafkaConfiguration {
 
   @Bean
   ConsumerFactory<String, InvokeConnector> commandConsumerFactory(
-      KafkaProperties kafka, JunctionProperties junction) {
+      KafkaProperties kafka, JunctionProperties junction, MeterRegistry meters) {
     Map<String, Object> config = kafka.buildConsumerProperties();
     config.putAll(AvroSerdes.deserializerConfig(junction.registry().url()));
     config.put(
@@ -108,19 +110,26 @@ public class ConnectorKafkaConfiguration {
     // Defaults for the request path; spring.kafka.consumer.* still overrides them.
     config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return new DefaultKafkaConsumerFactory<>(config);
+    DefaultKafkaConsumerFactory<String, InvokeConnector> factory =
+        new DefaultKafkaConsumerFactory<>(config);
+    // each consumer's own metrics (kafka.consumer.*: records lag, fetch rates) while it lives
+    factory.addListener(new MicrometerConsumerListener<>(meters));
+    return factory;
   }
 
   /** Replies (and dead letters of readable commands): Avro, sent at once, durably. */
   @Bean
   KafkaTemplate<String, SpecificRecord> replyTemplate(
-      KafkaProperties kafka, JunctionProperties junction) {
+      KafkaProperties kafka, JunctionProperties junction, MeterRegistry meters) {
     Map<String, Object> config = kafka.buildProducerProperties();
     config.putAll(AvroSerdes.serializerConfig(junction.registry().url()));
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
     requestPath(config);
-    return withoutPayloadLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config)));
+    DefaultKafkaProducerFactory<String, SpecificRecord> factory =
+        new DefaultKafkaProducerFactory<>(config);
+    factory.addListener(new MicrometerProducerListener<>(meters));
+    return withoutPayloadLogging(new KafkaTemplate<>(factory));
   }
 
   /** Dead letters of unreadable records: the value bytes exactly as received. */
