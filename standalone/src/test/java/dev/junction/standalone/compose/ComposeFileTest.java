@@ -310,6 +310,46 @@ class ComposeFileTest {
             });
   }
 
+  /** The gateway answers only token holders, its metrics included. */
+  @Test
+  void prometheusScrapesTheGatewayWithATokenForTheGatewaysAudience() throws IOException {
+    Map<String, Object> prometheus = yaml(home.resolve("deploy/prometheus/prometheus.yml"));
+    String gateway = serviceOfModule("api-gateway");
+    Map<String, Object> job =
+        ((List<?>) prometheus.get("scrape_configs"))
+            .stream()
+                .map(ComposeFileTest::map)
+                .filter(j -> String.valueOf(j.get("static_configs")).contains(gateway + ":"))
+                .findFirst()
+                .orElseThrow();
+    Map<String, Object> oauth2 = map(job.get("oauth2"));
+    String jwks = composeEndpoints().jwkSetUri();
+    assertThat(oauth2.get("token_url"))
+        .isEqualTo(
+            jwks.replace("/protocol/openid-connect/certs", "/protocol/openid-connect/token"));
+
+    JsonNode realm =
+        JSON.readTree(
+            home.resolve(realmFileMount(serviceByImage("quay.io/keycloak/keycloak"))).toFile());
+    JsonNode client =
+        realm
+            .path("clients")
+            .valueStream()
+            .filter(c -> c.path("clientId").asString().equals(oauth2.get("client_id")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no realm client " + oauth2.get("client_id")));
+    assertThat(client.path("serviceAccountsEnabled").asBoolean()).isTrue();
+    assertThat(client.path("protocolMappers").toString()).contains(StackSettings.GATEWAY_AUDIENCE);
+
+    String secretFile = (String) oauth2.get("client_secret_file");
+    String secret = secretFile.substring("/run/secrets/".length());
+    assertThat(String.valueOf(services().get("prometheus").get("secrets"))).contains(secret);
+    String variable = (String) map(map(compose.get("secrets")).get(secret)).get("environment");
+    assertThat(client.path("secret").asString()).isEqualTo("${" + variable + "}");
+    assertThat(environment(serviceByImage("quay.io/keycloak/keycloak"))).containsKey(variable);
+    assertThat(devDefaults).contains(variable);
+  }
+
   @Test
   void grafanaProvisionsPrometheusAndTheJunctionDashboard() throws IOException {
     Map<String, Object> grafana = services().get("grafana");

@@ -10,16 +10,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +176,72 @@ class ProcessStackIT {
               assertThat(status).hasSameSizeAs(accepted);
               assertThat(status.values()).allMatch("COMPLETED"::equals);
             });
+  }
+
+  /**
+   * What the services serve at {@code /actuator/prometheus} after a call: every metric the Grafana
+   * dashboard queries and every Junction metric {@code docs/operations.md} lists, and no Junction
+   * metric it does not list. The scrapes are kept in {@code target/process-it-metrics}.
+   */
+  @Test
+  void servesTheMetricsTheDashboardAndTheDocumentationName() throws Exception {
+    assertThat(
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> order(0), r -> r.statusCode() != 202)
+                .statusCode())
+        .isEqualTo(201);
+    Path dumps =
+        Files.createDirectories(InfraPaths.home().resolve("standalone/target/process-it-metrics"));
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("api-gateway", settings.stack().gatewayUrl(0));
+    urls.put("orchestrator", settings.orchestratorUrl(0));
+    urls.put("http-connector", "http://127.0.0.1:" + settings.stack().connectorPort());
+    Set<String> served = new TreeSet<>();
+    for (Map.Entry<String, String> service : urls.entrySet()) {
+      String scrape =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(service.getValue() + "/actuator/prometheus"))
+                      // the gateway serves its metrics to token holders only (Prometheus has one)
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Files.writeString(dumps.resolve(service.getKey() + ".txt"), scrape);
+      scrape
+          .lines()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .map(line -> line.split("[{ ]", 2)[0])
+          .forEach(served::add);
+    }
+
+    Set<String> queried =
+        metricNames(
+            Files.readString(InfraPaths.home().resolve("deploy/grafana/dashboards/junction.json")));
+    assertThat(queried).as("metrics the dashboard queries").isNotEmpty();
+    assertThat(served).as("metrics served").containsAll(queried);
+
+    Set<String> documented =
+        metricNames(Files.readString(InfraPaths.home().resolve("docs/operations.md")));
+    Set<String> junctionServed = new TreeSet<>(served);
+    junctionServed.removeIf(name -> !name.startsWith("junction_"));
+    assertThat(junctionServed).isNotEmpty();
+    assertThat(documented).as("metrics docs/operations.md lists").containsAll(junctionServed);
+    assertThat(served).as("metrics served").containsAll(documented);
+  }
+
+  /** Names of the Junction, JVM, Kafka client and HTTP metrics mentioned in {@code text}. */
+  private static Set<String> metricNames(String text) {
+    Matcher matcher =
+        Pattern.compile(
+                "\\b((?:junction|jvm|spring_kafka|kafka_consumer|kafka_producer|http_server|http_client"
+                    + "|resilience4j|process|system|executor|hikaricp)_[a-z0-9_]+)\\b")
+            .matcher(text);
+    Set<String> names = new TreeSet<>();
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
   }
 
   private static HttpResponse<String> order(int gateway) throws IOException, InterruptedException {
