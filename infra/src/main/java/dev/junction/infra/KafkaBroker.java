@@ -192,8 +192,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   /**
    * The broker settings beyond addresses and folders: a single node (replication factors and
-   * minimum in-sync replicas 1), topics created only by the services, no initial rebalance delay and
-   * offset commits not held back. {@code docker-compose.yml} gives its broker the same.
+   * minimum in-sync replicas 1), topics created only by the services, no initial rebalance delay
+   * and offset commits not held back. {@code docker-compose.yml} gives its broker the same.
    */
   public static Map<String, String> tuning() {
     Map<String, String> tuning = new java.util.LinkedHashMap<>();
