@@ -48,6 +48,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
+  /** The path of the v3 REST API under the registry's base URL. */
+  public static final String API_PATH = "/apis/registry/v3";
+
   private final Settings settings;
   private final ChildProcess process;
 
@@ -96,7 +99,7 @@ public final class ApicurioRegistry implements AutoCloseable {
    * The v3 REST API, the value of {@code apicurio.registry.url} / {@code junction.registry.url}.
    */
   public String registryUrl() {
-    return baseUrl() + "/apis/registry/v3";
+    return baseUrl() + API_PATH;
   }
 
   /** The Confluent-compatible API. */

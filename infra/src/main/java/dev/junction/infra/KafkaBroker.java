@@ -184,21 +184,32 @@ public final class KafkaBroker implements AutoCloseable {
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", settings.dataDir().toAbsolutePath().toString());
-    p.setProperty("num.partitions", "1");
-    p.setProperty("auto.create.topics.enable", "false");
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("offsets.topic.num.partitions", "10");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
-    p.setProperty("min.insync.replicas", "1");
-    p.setProperty("group.initial.rebalance.delay.ms", "0");
-    p.setProperty("group.coordinator.append.linger.ms", "0");
-    p.setProperty("log.retention.hours", "168");
+    p.putAll(tuning());
     try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(out, "Junction single-node KRaft broker " + settings.name());
     }
+  }
+
+  /**
+   * The broker settings beyond addresses and folders: a single node (replication factors and
+   * minimum in-sync replicas 1), topics created only by the services, no initial rebalance delay
+   * and offset commits not held back. {@code docker-compose.yml} gives its broker the same.
+   */
+  public static Map<String, String> tuning() {
+    Map<String, String> tuning = new java.util.LinkedHashMap<>();
+    tuning.put("num.partitions", "1");
+    tuning.put("auto.create.topics.enable", "false");
+    tuning.put("offsets.topic.replication.factor", "1");
+    tuning.put("offsets.topic.num.partitions", "10");
+    tuning.put("transaction.state.log.replication.factor", "1");
+    tuning.put("transaction.state.log.min.isr", "1");
+    tuning.put("share.coordinator.state.topic.replication.factor", "1");
+    tuning.put("share.coordinator.state.topic.min.isr", "1");
+    tuning.put("min.insync.replicas", "1");
+    tuning.put("group.initial.rebalance.delay.ms", "0");
+    tuning.put("group.coordinator.append.linger.ms", "0");
+    tuning.put("log.retention.hours", "168");
+    return tuning;
   }
 
   private boolean answersAdminRequests() {

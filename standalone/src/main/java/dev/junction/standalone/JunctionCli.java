@@ -6,6 +6,7 @@ import dev.junction.standalone.bench.RunHistoryBenchmark;
 import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
+import dev.junction.standalone.stack.ProcessStack;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
 import java.io.PrintStream;
@@ -29,7 +30,10 @@ public final class JunctionCli {
     List<String> options = arguments.isEmpty() ? List.of() : arguments.subList(1, arguments.size());
     int status =
         switch (command) {
-          case "up" -> up(options);
+          case "up" -> options.contains("--processes") ? upProcesses(options) : up(options);
+          case "down" -> down();
+          case "sample-backend" -> ServeCommands.sampleBackend(options);
+          case "dev-issuer" -> ServeCommands.devIssuer(InfraPaths.home(), options);
           case "token" -> token(options);
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
           case "bench-echo" -> Benchmark.echo(options, OUT);
@@ -52,6 +56,12 @@ public final class JunctionCli {
 
           up [--gateways N]             run the embedded stack (broker, registry, dev issuer,
                                         sample backend, orchestrator, http-connector, gateway)
+          up --processes [--gateways N] [--orchestrators N]
+                                        the same parts, each a process of its own that runs on
+                                        after this command; logs and PIDs in .junction/processes
+          down                          stop the process stack
+          sample-backend [--port N] [--bind ADDRESS]   serve the sample backend
+          dev-issuer [--port N] [--key-file FILE]      serve the dev OAuth2 issuer
           token [--scope "a b"]         print an access token for the sample client
           bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
                                         measure the raw Kafka round trip and the sample API
@@ -119,6 +129,60 @@ public final class JunctionCli {
         settings.logDir(),
         settings.gatewayUrl(0));
     stopped.await();
+    return 0;
+  }
+
+  private static int upProcesses(List<String> options) {
+    int gateways = Integer.parseInt(option(options, "--gateways", "1"));
+    int orchestrators = Integer.parseInt(option(options, "--orchestrators", "1"));
+    ProcessStack.Settings settings =
+        ProcessStack.Settings.defaults(InfraPaths.home(), gateways, orchestrators);
+    StackSettings stack = settings.stack();
+    long started = System.nanoTime();
+    OUT.println("Starting the process stack (logs in " + stack.logDir() + ") ...");
+    ProcessStack.start(settings);
+    StringBuilder services = new StringBuilder();
+    for (int i = 0; i < gateways; i++) {
+      services.append(String.format("  Gateway %d        %s%n", i, stack.gatewayUrl(i)));
+    }
+    for (int i = 0; i < orchestrators; i++) {
+      services.append(String.format("  Orchestrator %d   %s%n", i, settings.orchestratorUrl(i)));
+    }
+    OUT.printf(
+        """
+
+        The process stack is ready (%.1f s); it runs on until `bin/junction down`.
+
+        %s  Dev issuer       %s   (client %s)
+          Schema registry  http://127.0.0.1:%d
+          Kafka            127.0.0.1:%d
+          Logs             %s
+          PIDs             %s
+
+          TOKEN=$(bin/junction token)
+          curl -i -X POST %s/orders/v1/orders \\
+            -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+            -d '{"customerId":"c-1","sku":"sku-1","quantity":2}'
+        """,
+        Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0,
+        services,
+        stack.issuerUrl(),
+        StackSettings.SAMPLE_CLIENT_ID,
+        stack.registryPort(),
+        stack.kafkaPort(),
+        stack.logDir(),
+        settings.pidDir(),
+        stack.gatewayUrl(0));
+    return 0;
+  }
+
+  private static int down() {
+    ProcessStack.Settings settings = ProcessStack.Settings.defaults(InfraPaths.home(), 1, 1);
+    List<String> stopped = ProcessStack.stop(settings.pidDir());
+    OUT.println(
+        stopped.isEmpty()
+            ? "No process stack was running."
+            : "Stopped " + String.join(", ", stopped) + ".");
     return 0;
   }
 

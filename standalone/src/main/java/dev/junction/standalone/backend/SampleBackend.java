@@ -39,14 +39,21 @@ public final class SampleBackend implements AutoCloseable {
 
   /** Starts the backend on 127.0.0.1:{@code port}. */
   public static SampleBackend start(int port) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    return start(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /**
+   * Starts the backend on {@code address}:{@code port}; in a container it binds every interface.
+   */
+  public static SampleBackend start(InetAddress address, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 128);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/inventory/reservations", SampleBackend::reserve);
     server.createContext("/orders", SampleBackend::createOrder);
+    server.createContext("/health", SampleBackend::health);
     server.start();
-    log.info("Sample backend listening on http://127.0.0.1:{}", port);
+    log.info("Sample backend listening on {}:{}", address.getHostAddress(), port);
     return new SampleBackend(server, executor);
   }
 
@@ -82,6 +89,12 @@ public final class SampleBackend implements AutoCloseable {
       reservation.put("sku", sku);
       reservation.put("quantity", body.get("quantity").asInt());
       send(exchange, 201, reservation);
+    }
+  }
+
+  private static void health(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      send(exchange, 200, Map.of("status", "UP"));
     }
   }
 

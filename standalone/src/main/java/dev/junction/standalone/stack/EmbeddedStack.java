@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -83,13 +84,13 @@ public final class EmbeddedStack implements AutoCloseable {
     registry = join(registryStart);
     ChildProcess orchestrator =
         startService(
-            "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorArgs());
+            "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorSettings());
     ChildProcess connector =
         startService(
             "http-connector",
             "connector-services/http-connector",
             settings.connectorPort(),
-            connectorArgs());
+            connectorSettings());
     ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
     ServiceProcess.awaitReady(connector, settings.connectorPort());
     for (int i = 0; i < settings.gatewayPorts().size(); i++) {
@@ -104,20 +105,19 @@ public final class EmbeddedStack implements AutoCloseable {
   private void startGateway(int instanceIndex, int port) {
     ChildProcess gateway =
         startService(
-            "api-gateway-" + instanceIndex, "api-gateway", port, gatewayArgs(instanceIndex));
+            "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
     ServiceProcess.awaitReady(gateway, port);
   }
 
-  private ChildProcess startService(String name, String module, int port, List<String> args) {
+  private ChildProcess startService(
+      String name, String module, int port, Map<String, String> serviceSettings) {
     String artifactId = Path.of(module).getFileName().toString();
-    List<String> all = new ArrayList<>(commonArgs());
-    all.addAll(args);
     ChildProcess process =
         ServiceProcess.start(
             name,
             ServiceProcess.jar(settings.home(), module, artifactId),
             port,
-            all,
+            ServiceSettings.arguments(serviceSettings),
             settings.logDir(),
             settings.home());
     keep(process);
@@ -125,50 +125,54 @@ public final class EmbeddedStack implements AutoCloseable {
     return process;
   }
 
-  private List<String> commonArgs() {
-    return List.of(
-        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-        "--junction.registry.url=" + registry.registryUrl());
+  private ServiceSettings.Endpoints endpoints() {
+    return new ServiceSettings.Endpoints(
+        kafka.bootstrapServers(),
+        registry.registryUrl(),
+        settings.issuerUrl(),
+        settings.jwkSetUrl(),
+        "http://127.0.0.1:" + settings.orchestratorPort(),
+        "http://127.0.0.1:" + settings.backendPort());
   }
 
-  private List<String> orchestratorArgs() {
-    return List.of(
-        "--junction.orchestrator.workflows-dir=" + settings.home().resolve("workflows"),
-        // static membership: a restarted orchestrator takes its partitions back at once
-        "--junction.orchestrator.instance-id=orchestrator-0",
-        "--junction.orchestrator.state-dir=" + settings.dataDir().resolve("orchestrator-state"));
+  private Map<String, String> orchestratorSettings() {
+    return ServiceSettings.orchestrator(
+        endpoints(),
+        "orchestrator-0",
+        "127.0.0.1",
+        settings.home().resolve("workflows").toString(),
+        settings.dataDir().resolve("orchestrator-state").toString());
   }
 
-  private List<String> connectorArgs() {
-    String backend = "http://127.0.0.1:" + settings.backendPort();
-    return List.of(
-        "--junction.http-connector.connections.inventory.base-url=" + backend + "/inventory",
-        "--junction.http-connector.connections.orders.base-url=" + backend);
+  private Map<String, String> connectorSettings() {
+    return ServiceSettings.httpConnector(endpoints());
   }
 
-  private List<String> gatewayArgs(int instanceIndex) {
-    return List.of(
-        "--junction.gateway.instance-index=" + instanceIndex,
-        "--junction.gateway.catalog-dir=" + settings.home().resolve("apis"),
-        "--junction.gateway.orchestrator-url=http://127.0.0.1:" + settings.orchestratorPort(),
-        "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + settings.issuerUrl(),
-        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="
-            + settings.issuerUrl()
-            + "/oauth2/jwks",
-        "--spring.security.oauth2.resourceserver.jwt.audiences=" + StackSettings.GATEWAY_AUDIENCE);
+  private Map<String, String> gatewaySettings(int instanceIndex) {
+    return ServiceSettings.gateway(
+        endpoints(), instanceIndex, settings.home().resolve("apis").toString());
   }
 
   private AutoCloseable startIssuer() {
     ConfigurableApplicationContext context =
-        DevIssuer.start(
-            settings.issuerPort(),
-            settings.keyFile(),
-            StackSettings.SAMPLE_CLIENT_ID,
-            settings.clientSecret(),
-            StackSettings.SAMPLE_SCOPES + " " + StackSettings.OPERATOR_SCOPE,
-            StackSettings.GATEWAY_AUDIENCE);
+        startIssuer(settings.issuerPort(), settings.keyFile(), settings.clientSecret());
     log.info("Dev OAuth2 issuer ready at {}", settings.issuerUrl());
     return context::close;
+  }
+
+  /**
+   * The dev issuer of a stack in this JVM: the sample client with the sample and operator scopes,
+   * tokens for the gateway's audience.
+   */
+  public static ConfigurableApplicationContext startIssuer(
+      int port, Path keyFile, String clientSecret) {
+    return DevIssuer.start(
+        port,
+        keyFile,
+        StackSettings.SAMPLE_CLIENT_ID,
+        clientSecret,
+        StackSettings.SAMPLE_SCOPES + " " + StackSettings.OPERATOR_SCOPE,
+        StackSettings.GATEWAY_AUDIENCE);
   }
 
   private KafkaBroker.Settings kafkaSettings() {

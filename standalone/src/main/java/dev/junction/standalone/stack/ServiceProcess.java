@@ -26,21 +26,63 @@ public final class ServiceProcess {
     return jar;
   }
 
+  /** Where every Junction service answers whether it is ready (Spring Boot's readiness probe). */
+  public static final String READINESS_PATH = "/actuator/health/readiness";
+
   public static ChildProcess start(
       String name, Path jar, int port, List<String> args, Path logDir, Path workDir) {
+    return start(name, jar, port, args, Map.of(), logDir, workDir);
+  }
+
+  /**
+   * Starts a service on 127.0.0.1:{@code port} with command-line {@code args} and {@code env} (e.g.
+   * its settings as {@link ServiceSettings#environment environment variables}).
+   */
+  public static ChildProcess start(
+      String name,
+      Path jar,
+      int port,
+      List<String> args,
+      Map<String, String> env,
+      Path logDir,
+      Path workDir) {
+    List<String> all = new ArrayList<>();
+    all.add("--server.port=" + port);
+    all.add("--server.address=127.0.0.1");
+    all.addAll(args);
+    return startJar(name, jar, 384, all, env, logDir, workDir);
+  }
+
+  /** Runs {@code java -jar jar args} with a small heap, its output in {@code <name>.log}. */
+  public static ChildProcess startJar(
+      String name,
+      Path jar,
+      int heapMb,
+      List<String> args,
+      Map<String, String> env,
+      Path logDir,
+      Path workDir) {
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaBinary());
-    command.addAll(List.of("-Xms256m", "-Xmx384m", "-XX:+UseSerialGC", "-Djava.awt.headless=true"));
+    command.addAll(
+        List.of(
+            "-Xms" + Math.min(256, heapMb) + "m",
+            "-Xmx" + heapMb + "m",
+            "-XX:+UseSerialGC",
+            "-Djava.awt.headless=true"));
     command.add("-jar");
     command.add(jar.toString());
-    command.add("--server.port=" + port);
-    command.add("--server.address=127.0.0.1");
     command.addAll(args);
-    return ChildProcess.start(name, command, workDir, Map.of(), logDir.resolve(name + ".log"));
+    return ChildProcess.start(name, command, workDir, env, logDir.resolve(name + ".log"));
   }
 
   public static void awaitReady(ChildProcess process, int port) {
-    String url = "http://127.0.0.1:" + port + "/actuator/health/readiness";
+    String url = "http://127.0.0.1:" + port + READINESS_PATH;
     Readiness.await(process, START_TIMEOUT, () -> Readiness.httpOk(url, "UP"));
+  }
+
+  /** Waits until {@code url} answers 200 with {@code expected} in its body. */
+  public static void awaitHttp(ChildProcess process, String url, String expected) {
+    Readiness.await(process, START_TIMEOUT, () -> Readiness.httpOk(url, expected));
   }
 }

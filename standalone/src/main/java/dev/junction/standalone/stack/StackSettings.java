@@ -94,12 +94,35 @@ public record StackSettings(
     }
   }
 
+  /** The same stack with its data, logs and PIDs in {@code dir}. */
+  public StackSettings withDataDir(Path dir) {
+    return new StackSettings(
+        home,
+        dir,
+        keyFile,
+        kafkaPort,
+        kafkaControllerPort,
+        registryPort,
+        registryManagementPort,
+        issuerPort,
+        backendPort,
+        orchestratorPort,
+        connectorPort,
+        gatewayPorts,
+        clientSecret);
+  }
+
   public Path logDir() {
     return dataDir.resolve("logs");
   }
 
   public String issuerUrl() {
     return "http://127.0.0.1:" + issuerPort;
+  }
+
+  /** The dev issuer's signing keys (JWKS), as the gateway reads them. */
+  public String jwkSetUrl() {
+    return issuerUrl() + "/oauth2/jwks";
   }
 
   public String tokenUrl() {

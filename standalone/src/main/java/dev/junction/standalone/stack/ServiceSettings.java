@@ -1,0 +1,142 @@
+package dev.junction.standalone.stack;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What each Junction service must be told to run in a stack: the Spring properties that point it at
+ * the broker, the registry, the issuer and its peers. The embedded stack and the process stack pass
+ * them as {@code --name=value} arguments; {@code docker-compose.yml} gives the same ones as
+ * environment variables (its test derives the expected values from these methods).
+ */
+public final class ServiceSettings {
+
+  public static final String KAFKA_BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
+  public static final String REGISTRY_URL = "junction.registry.url";
+  public static final String WORKFLOWS_DIR = "junction.orchestrator.workflows-dir";
+  public static final String ORCHESTRATOR_INSTANCE_ID = "junction.orchestrator.instance-id";
+  public static final String ORCHESTRATOR_ADVERTISED_HOST = "junction.orchestrator.advertised-host";
+  public static final String ORCHESTRATOR_STATE_DIR = "junction.orchestrator.state-dir";
+  public static final String CONNECTION_BASE_URL =
+      "junction.http-connector.connections.%s.base-url";
+  public static final String GATEWAY_INSTANCE_INDEX = "junction.gateway.instance-index";
+  public static final String CATALOG_DIR = "junction.gateway.catalog-dir";
+  public static final String ORCHESTRATOR_URL = "junction.gateway.orchestrator-url";
+  public static final String JWT_ISSUER_URI =
+      "spring.security.oauth2.resourceserver.jwt.issuer-uri";
+  public static final String JWT_JWK_SET_URI =
+      "spring.security.oauth2.resourceserver.jwt.jwk-set-uri";
+  public static final String JWT_AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
+
+  /**
+   * The http-connector connections of the sample APIs' workflows ({@code workflows/*.yaml}) and the
+   * path of the sample backend each one calls.
+   */
+  public static final Map<String, String> SAMPLE_CONNECTIONS =
+      Map.of("inventory", "/inventory", "orders", "");
+
+  private ServiceSettings() {}
+
+  /**
+   * Where a service reaches the parts it talks to.
+   *
+   * @param kafkaBootstrapServers the broker(s)
+   * @param registryUrl Apicurio Registry's v3 API
+   * @param issuerUri the {@code iss} of accepted access tokens
+   * @param jwkSetUri where the issuer's signing keys are read
+   * @param orchestratorUrl the orchestrator's runs API, which the gateway proxies
+   * @param backendUrl the sample backend the sample APIs call
+   */
+  public record Endpoints(
+      String kafkaBootstrapServers,
+      String registryUrl,
+      String issuerUri,
+      String jwkSetUri,
+      String orchestratorUrl,
+      String backendUrl) {}
+
+  /** What every Junction service needs: the broker and the schema registry. */
+  public static Map<String, String> common(Endpoints endpoints) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(KAFKA_BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
+    settings.put(REGISTRY_URL, endpoints.registryUrl());
+    return settings;
+  }
+
+  /**
+   * An orchestrator instance.
+   *
+   * @param instanceId stays the same across the instance's restarts (static group membership: a
+   *     restarted instance takes its partitions back at once)
+   * @param advertisedHost where the other instances reach this one's runs API
+   */
+  public static Map<String, String> orchestrator(
+      Endpoints endpoints,
+      String instanceId,
+      String advertisedHost,
+      String workflowsDir,
+      String stateDir) {
+    Map<String, String> settings = common(endpoints);
+    settings.put(WORKFLOWS_DIR, workflowsDir);
+    settings.put(ORCHESTRATOR_INSTANCE_ID, instanceId);
+    settings.put(ORCHESTRATOR_ADVERTISED_HOST, advertisedHost);
+    settings.put(ORCHESTRATOR_STATE_DIR, stateDir);
+    return settings;
+  }
+
+  /** The http-connector, with the sample APIs' connections pointing at the sample backend. */
+  public static Map<String, String> httpConnector(Endpoints endpoints) {
+    Map<String, String> settings = common(endpoints);
+    SAMPLE_CONNECTIONS.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            connection ->
+                settings.put(
+                    CONNECTION_BASE_URL.formatted(connection.getKey()),
+                    endpoints.backendUrl() + connection.getValue()));
+    return settings;
+  }
+
+  /**
+   * A gateway instance.
+   *
+   * @param instanceIndex the reply partition this instance owns; distinct per instance
+   */
+  public static Map<String, String> gateway(
+      Endpoints endpoints, int instanceIndex, String catalogDir) {
+    Map<String, String> settings = common(endpoints);
+    settings.put(GATEWAY_INSTANCE_INDEX, Integer.toString(instanceIndex));
+    settings.put(CATALOG_DIR, catalogDir);
+    settings.put(ORCHESTRATOR_URL, endpoints.orchestratorUrl());
+    settings.put(JWT_ISSUER_URI, endpoints.issuerUri());
+    settings.put(JWT_JWK_SET_URI, endpoints.jwkSetUri());
+    settings.put(JWT_AUDIENCES, StackSettings.GATEWAY_AUDIENCE);
+    return settings;
+  }
+
+  /**
+   * The settings as environment variables, named in Spring Boot's canonical form (dots become
+   * underscores, dashes are dropped, upper case): how {@code docker-compose.yml} and the process
+   * stack pass them.
+   */
+  public static Map<String, String> environment(Map<String, String> settings) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    settings.forEach((name, value) -> environment.put(environmentName(name), value));
+    return environment;
+  }
+
+  /** {@code spring.kafka.bootstrap-servers} becomes {@code SPRING_KAFKA_BOOTSTRAPSERVERS}. */
+  public static String environmentName(String property) {
+    return property.replace(".", "_").replace("-", "").toUpperCase(Locale.ROOT);
+  }
+
+  /** The settings as Spring Boot command-line arguments. */
+  public static List<String> arguments(Map<String, String> settings) {
+    List<String> arguments = new ArrayList<>();
+    settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+    return arguments;
+  }
+}

@@ -1,0 +1,280 @@
+package dev.junction.standalone.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.junction.infra.InfraPaths;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The process stack as {@code bin/junction up --processes --gateways 2} runs it, every part a
+ * process of its own with its settings in its environment: the sample API through both gateways,
+ * one gateway killed with {@code kill -9} while the other goes on, a broker restart under load that
+ * loses no run, and {@code bin/junction down} leaving nothing behind.
+ */
+class ProcessStackIT {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessStackIT.class);
+  private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static ProcessStack stack;
+  private static ProcessStack.Settings settings;
+  private static String token;
+
+  @BeforeAll
+  static void start() {
+    settings = ProcessStack.Settings.ephemeral(InfraPaths.home(), "process-it", 2, 1);
+    long started = System.nanoTime();
+    stack = ProcessStack.start(settings);
+    log.info("Process stack ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+    token =
+        TokenClient.fetch(
+            settings.stack().tokenUrl(),
+            StackSettings.SAMPLE_CLIENT_ID,
+            settings.stack().clientSecret(),
+            StackSettings.SAMPLE_SCOPES);
+  }
+
+  @AfterAll
+  static void downLeavesNothingRunning() throws IOException {
+    if (stack == null) {
+      return;
+    }
+    List<ProcessHandle> parts = new ArrayList<>();
+    for (String name : stack.names()) {
+      try {
+        parts.add(stack.process(name));
+      } catch (IllegalStateException e) { // killed by the test already
+        log.info("{} is not running any more", name);
+      }
+    }
+    List<String> stopped = ProcessStack.stop(settings.pidDir());
+
+    assertThat(stopped).contains("kafka", "apicurio", "orchestrator-0", "api-gateway-0");
+    assertThat(parts).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+    try (var pidFiles = Files.list(settings.pidDir())) {
+      assertThat(pidFiles).as("PID files left").isEmpty();
+    }
+  }
+
+  @Test
+  void survivesAGatewayKillAndABrokerRestartWithoutLosingARun() throws Exception {
+    for (int gateway = 0; gateway < 2; gateway++) {
+      int instance = gateway;
+      // the first calls of cold JVMs may outlast the API's timeout and answer 202
+      HttpResponse<String> response =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> order(instance), r -> r.statusCode() != 202);
+      assertThat(response.statusCode())
+          .as("through gateway %d: %s", gateway, response.body())
+          .isEqualTo(201);
+      assertThat(JSON.readTree(response.body()).path("orderId").asString()).startsWith("ord-");
+    }
+
+    ProcessHandle second = stack.process("api-gateway-1");
+    second.destroyForcibly(); // kill -9
+    second.onExit().get();
+    assertThat(isAnswering(1)).as("the killed gateway answers").isFalse();
+    for (int i = 0; i < 10; i++) {
+      assertThat(order(0).statusCode()).as("call %d through the other gateway", i).isEqualTo(201);
+    }
+
+    // a broker restart while calls go on: every call the gateway accepted ends COMPLETED
+    Map<String, Integer> accepted = new ConcurrentHashMap<>();
+    List<Integer> refused = new CopyOnWriteArrayList<>();
+    AtomicBoolean calling = new AtomicBoolean(true);
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    List<Future<?>> loops = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      loops.add(
+          clients.submit(
+              () -> {
+                while (calling.get()) {
+                  try {
+                    HttpResponse<String> response = order(0);
+                    String runId = response.headers().firstValue("X-Run-Id").orElse(null);
+                    if ((response.statusCode() == 201 || response.statusCode() == 202)
+                        && runId != null) {
+                      accepted.put(runId, response.statusCode());
+                    } else {
+                      refused.add(response.statusCode());
+                    }
+                  } catch (IOException e) {
+                    refused.add(-1);
+                  }
+                }
+                return null;
+              }));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 20);
+    int beforeRestart = accepted.size();
+    long restartStarted = System.nanoTime();
+    stack.restart("kafka");
+    long restartMillis = (System.nanoTime() - restartStarted) / 1_000_000;
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> accepted.values().stream().filter(s -> s == 201).count() >= beforeRestart + 20);
+    calling.set(false);
+    for (Future<?> loop : loops) {
+      loop.get();
+    }
+    clients.shutdown();
+
+    log.info(
+        "Broker restart took {} ms; {} calls accepted ({} answered 202), {} refused {}",
+        restartMillis,
+        accepted.size(),
+        accepted.values().stream().filter(s -> s == 202).count(),
+        refused.size(),
+        refused);
+    Map<String, String> status = new ConcurrentHashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              for (String runId : accepted.keySet()) {
+                if (!"COMPLETED".equals(status.get(runId))) {
+                  HttpResponse<String> run = run(runId);
+                  if (run.statusCode() == 200) {
+                    status.put(runId, JSON.readTree(run.body()).path("status").asString());
+                  }
+                }
+              }
+              assertThat(status).hasSameSizeAs(accepted);
+              assertThat(status.values()).allMatch("COMPLETED"::equals);
+            });
+  }
+
+  /**
+   * What the services serve at {@code /actuator/prometheus} after a call: every metric the Grafana
+   * dashboard queries and every Junction metric {@code docs/operations.md} lists, and no Junction
+   * metric it does not list. The scrapes are kept in {@code target/process-it-metrics}.
+   */
+  @Test
+  void servesTheMetricsTheDashboardAndTheDocumentationName() throws Exception {
+    assertThat(
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> order(0), r -> r.statusCode() != 202)
+                .statusCode())
+        .isEqualTo(201);
+    Path dumps =
+        Files.createDirectories(InfraPaths.home().resolve("standalone/target/process-it-metrics"));
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("api-gateway", settings.stack().gatewayUrl(0));
+    urls.put("orchestrator", settings.orchestratorUrl(0));
+    urls.put("http-connector", "http://127.0.0.1:" + settings.stack().connectorPort());
+    Set<String> served = new TreeSet<>();
+    for (Map.Entry<String, String> service : urls.entrySet()) {
+      String scrape =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(service.getValue() + "/actuator/prometheus"))
+                      // the gateway serves its metrics to token holders only (Prometheus has one)
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Files.writeString(dumps.resolve(service.getKey() + ".txt"), scrape);
+      scrape
+          .lines()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .map(line -> line.split("[{ ]", 2)[0])
+          .forEach(served::add);
+    }
+
+    Set<String> queried =
+        metricNames(
+            Files.readString(InfraPaths.home().resolve("deploy/grafana/dashboards/junction.json")));
+    assertThat(queried).as("metrics the dashboard queries").isNotEmpty();
+    assertThat(served).as("metrics served").containsAll(queried);
+
+    Set<String> documented =
+        metricNames(Files.readString(InfraPaths.home().resolve("docs/operations.md")));
+    Set<String> junctionServed = new TreeSet<>(served);
+    junctionServed.removeIf(name -> !name.startsWith("junction_"));
+    assertThat(junctionServed).isNotEmpty();
+    assertThat(documented).as("metrics docs/operations.md lists").containsAll(junctionServed);
+    assertThat(served).as("metrics served").containsAll(documented);
+  }
+
+  /** Names of the Junction, JVM, Kafka client and HTTP metrics mentioned in {@code text}. */
+  private static Set<String> metricNames(String text) {
+    Matcher matcher =
+        Pattern.compile(
+                "\\b((?:junction|jvm|spring_kafka|kafka_consumer|kafka_producer|http_server|http_client"
+                    + "|resilience4j|process|system|executor|hikaricp)_[a-z0-9_]+)\\b")
+            .matcher(text);
+    Set<String> names = new TreeSet<>();
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
+  }
+
+  private static HttpResponse<String> order(int gateway) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create(settings.stack().gatewayUrl(gateway) + "/orders/v1/orders"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(ORDER))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> run(String runId) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(settings.orchestratorUrl(0) + "/runs/" + runId))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean isAnswering(int gateway) throws InterruptedException {
+    try {
+      HTTP.send(
+          HttpRequest.newBuilder(
+                  URI.create(settings.stack().gatewayUrl(gateway) + ServiceProcess.READINESS_PATH))
+              .timeout(Duration.ofSeconds(2))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
