@@ -1,5 +1,6 @@
 package dev.junction.gateway.catalog;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,6 +13,8 @@ import java.util.List;
  * @param basePath path prefix of every operation
  * @param operations the operations, in file order
  * @param source the file, relative to the catalog folder, for messages
+ * @param openapi the OpenAPI document the API was imported from (absolute), whose schemas and
+ *     examples the exported document reuses; {@code null} when there is none
  */
 public record ApiDefinition(
     String name,
@@ -20,9 +23,27 @@ public record ApiDefinition(
     String description,
     String basePath,
     List<Operation> operations,
-    String source) {
+    String source,
+    Path openapi) {
 
   public ApiDefinition {
     operations = List.copyOf(operations);
+  }
+
+  /** An API version written by hand, not imported from an OpenAPI document. */
+  public ApiDefinition(
+      String name,
+      String version,
+      String title,
+      String description,
+      String basePath,
+      List<Operation> operations,
+      String source) {
+    this(name, version, title, description, basePath, operations, source, null);
+  }
+
+  /** The catalog's name of this version, e.g. {@code orders-v1}. */
+  public String id() {
+    return name + "-" + version;
   }
 }

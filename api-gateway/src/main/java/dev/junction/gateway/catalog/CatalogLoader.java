@@ -2,6 +2,8 @@ package dev.junction.gateway.catalog;
 
 import dev.junction.contract.schema.ApiSchemas;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +26,7 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpMethod;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -41,7 +46,17 @@ public final class CatalogLoader {
   private static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final Set<String> API_KEYS =
-      Set.of("name", "version", "title", "description", "basePath", "unknownFields", "operations");
+      Set.of(
+          "name",
+          "version",
+          "title",
+          "description",
+          "basePath",
+          "unknownFields",
+          "backend",
+          "policies",
+          "openapi",
+          "operations");
   private static final Set<String> OPERATION_KEYS =
       Set.of(
           "id",
@@ -54,7 +69,16 @@ public final class CatalogLoader {
           "response",
           "backend",
           "timeout",
-          "onTimeout");
+          "onTimeout",
+          "mock",
+          "policies");
+  private static final Set<String> HTTP_BACKEND_KEYS =
+      Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
+  private static final Set<String> POLICY_KEYS = Set.of("rateLimit");
+  private static final Set<String> RATE_LIMIT_KEYS = Set.of("limit", "window", "key");
+  private static final Duration DEFAULT_BACKEND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final Duration defaultTimeout;
@@ -152,6 +176,11 @@ public final class CatalogLoader {
       String basePath =
           text(root, "basePath", true, BASE_PATH, "a path like /orders/v1, without a trailing /");
       UnknownFields unknownFields = unknownFields(root);
+      Backend apiBackend = root.has("backend") ? backend(root.get("backend"), "backend") : null;
+      String apiId = name + "-" + version;
+      List<RateLimitPolicy> apiLimits = policies(root.get("policies"), "policies", apiId);
+      Path openapi = openapi(root);
+      Defaults defaults = new Defaults(root.has("backend"), apiBackend, apiLimits, apiId);
       List<Operation> operations = new ArrayList<>();
       JsonNode ops = root.get("operations");
       if (ops == null || !ops.isArray() || ops.isEmpty()) {
@@ -162,7 +191,13 @@ public final class CatalogLoader {
         for (int i = 0; i < ops.size(); i++) {
           Operation operation =
               operation(
-                  ops.get(i), "operations[" + i + "]", name, version, basePath, unknownFields);
+                  ops.get(i),
+                  "operations[" + i + "]",
+                  name,
+                  version,
+                  basePath,
+                  unknownFields,
+                  defaults);
           if (operation == null) {
             continue;
           }
@@ -177,7 +212,8 @@ public final class CatalogLoader {
           operations.add(operation);
         }
       }
-      return new ApiDefinition(name, version, title, description, basePath, operations, source);
+      return new ApiDefinition(
+          name, version, title, description, basePath, operations, source, openapi);
     }
 
     private Operation operation(
@@ -186,7 +222,8 @@ public final class CatalogLoader {
         String api,
         String version,
         String basePath,
-        UnknownFields unknownFields) {
+        UnknownFields unknownFields,
+        Defaults defaults) {
       if (!node.isObject()) {
         problems.add(at + ": must be a mapping");
         return null;
@@ -201,9 +238,18 @@ public final class CatalogLoader {
       List<String> scopes = scopes(node, at);
       Optional<Schema> requestSchema = schema(node, at, "request");
       Optional<Schema> responseSchema = schema(node, at, "response");
-      String workflow = backend(node, at);
+      Backend backend = operationBackend(node, at, defaults);
       Duration timeout = timeout(node, at);
       OnTimeout onTimeout = onTimeout(node, at);
+      List<RateLimitPolicy> rateLimits = new ArrayList<>(defaults.rateLimits());
+      if (id != null) {
+        rateLimits.addAll(
+            policies(node.get("policies"), at + ".policies", defaults.apiId() + "." + id));
+      }
+      if (requestSchema.isPresent() && backend != null && !(backend instanceof Backend.Workflow)) {
+        // the body is streamed to a pass-through backend as it comes, never buffered here
+        problems.add(at + ".request.schema: is only supported with a workflow backend");
+      }
       if (problems.size() > before || basePath == null) {
         return null;
       }
@@ -218,9 +264,10 @@ public final class CatalogLoader {
           requestSchema,
           responseSchema,
           unknownFields,
-          workflow,
+          backend,
           timeout,
-          onTimeout);
+          onTimeout,
+          rateLimits);
     }
 
     private HttpMethod method(JsonNode node, String at) {
@@ -317,22 +364,293 @@ public final class CatalogLoader {
       return Optional.empty();
     }
 
-    private String backend(JsonNode node, String at) {
-      JsonNode backend = node.get("backend");
-      String where = at + ".backend";
-      if (backend == null || !backend.isObject()) {
-        problems.add(where + ": must be a mapping with 'workflow'");
-        return null;
+    /** The operation's mock, else its own backend, else the API's. */
+    private Backend operationBackend(JsonNode node, String at, Defaults defaults) {
+      if (node.has("mock")) {
+        if (node.has("backend")) {
+          // checked for mistakes even though the mock answers instead
+          backend(node.get("backend"), at + ".backend");
+        }
+        MockResponse mock = mock(node.get("mock"), at + ".mock");
+        return mock == null ? null : new Backend.Mock(mock);
       }
-      if (backend.has("url")) {
-        // TODO(pass-through APIs): proxy to backend.url; until then a file using it must not load
-        // silently as if it worked.
+      if (node.has("backend")) {
+        return backend(node.get("backend"), at + ".backend");
+      }
+      if (!defaults.backendDeclared()) {
         problems.add(
-            where + ".url: pass-through backends are not supported yet; use backend.workflow");
+            at
+                + ".backend: is required (a mapping with 'workflow' or 'url'), unless the API sets"
+                + " a backend or the operation a mock");
+      }
+      return defaults.backend();
+    }
+
+    private Backend backend(JsonNode backend, String where) {
+      if (backend == null || !backend.isObject()) {
+        problems.add(where + ": must be a mapping with 'workflow' or 'url'");
         return null;
       }
-      unknownKeys(backend, where + ".", Set.of("workflow"));
-      return text(backend, where, "workflow", true, NAME, "lowercase letters, digits and dashes");
+      if (backend.has("workflow") == backend.has("url")) {
+        problems.add(where + ": must have exactly one of 'workflow' and 'url'");
+        return null;
+      }
+      if (backend.has("workflow")) {
+        unknownKeys(backend, where + ".", Set.of("workflow"));
+        String workflow =
+            text(backend, where, "workflow", true, NAME, "lowercase letters, digits and dashes");
+        return workflow == null ? null : new Backend.Workflow(workflow);
+      }
+      unknownKeys(backend, where + ".", HTTP_BACKEND_KEYS);
+      URI url = backendUrl(backend, where);
+      Duration timeout =
+          duration(backend, where, "timeout", DEFAULT_BACKEND_TIMEOUT, "5s or 500ms");
+      Duration connectTimeout =
+          duration(backend, where, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, "2s or 500ms");
+      RetryPolicy retry = retry(backend.get("retry"), where + ".retry");
+      CircuitBreakerPolicy circuitBreaker =
+          circuitBreaker(backend.get("circuitBreaker"), where + ".circuitBreaker");
+      if (url == null || timeout == null || connectTimeout == null) {
+        return null;
+      }
+      return new Backend.Http(url, timeout, connectTimeout, retry, circuitBreaker);
+    }
+
+    private URI backendUrl(JsonNode backend, String where) {
+      String value = text(backend, where, "url", true, null, null);
+      if (value == null) {
+        return null;
+      }
+      try {
+        URI url = new URI(value);
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+            || url.getHost() == null
+            || url.getRawQuery() != null
+            || url.getRawFragment() != null) {
+          problems.add(
+              where
+                  + ".url: must be an http or https URL without query or fragment, got '"
+                  + value
+                  + "'");
+          return null;
+        }
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        // without a trailing slash, so that base + "/pets" never doubles it
+        return url.resolve(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      } catch (URISyntaxException e) {
+        problems.add(where + ".url: is not a valid URL: " + e.getMessage());
+        return null;
+      }
+    }
+
+    private RetryPolicy retry(JsonNode node, String where) {
+      if (node == null || node.isNull()) {
+        return RetryPolicy.DEFAULT;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with retries, methods, backoff");
+        return RetryPolicy.DEFAULT;
+      }
+      unknownKeys(node, where + ".", Set.of("retries", "methods", "backoff"));
+      int retries = (int) number(node, where, "retries", RetryPolicy.DEFAULT.retries(), 0, 10);
+      Set<HttpMethod> methods = RetryPolicy.DEFAULT.methods();
+      JsonNode list = node.get("methods");
+      if (list != null) {
+        if (!list.isArray() || list.isEmpty()) {
+          problems.add(where + ".methods: must be a non-empty list of HTTP methods");
+        } else {
+          methods = new LinkedHashSet<>();
+          for (int i = 0; i < list.size(); i++) {
+            String method = list.get(i).asString("");
+            if (!method.matches("GET|HEAD|OPTIONS|PUT|DELETE|POST|PATCH")) {
+              problems.add(
+                  "%s.methods[%d]: must be an HTTP method in capitals, got '%s'"
+                      .formatted(where, i, method));
+            } else {
+              methods.add(HttpMethod.valueOf(method));
+            }
+          }
+        }
+      }
+      Duration backoff =
+          duration(node, where, "backoff", RetryPolicy.DEFAULT.backoff(), "100ms or 1s");
+      return new RetryPolicy(
+          retries, methods, backoff == null ? RetryPolicy.DEFAULT.backoff() : backoff);
+    }
+
+    private CircuitBreakerPolicy circuitBreaker(JsonNode node, String where) {
+      CircuitBreakerPolicy d = CircuitBreakerPolicy.DEFAULT;
+      if (node == null || node.isNull()) {
+        return d;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping");
+        return d;
+      }
+      unknownKeys(
+          node,
+          where + ".",
+          Set.of("enabled", "failureRateThreshold", "slidingWindow", "minimumCalls", "openFor"));
+      JsonNode enabled = node.get("enabled");
+      if (enabled != null && !enabled.isBoolean()) {
+        problems.add(where + ".enabled: must be true or false");
+      }
+      long threshold =
+          number(node, where, "failureRateThreshold", (long) d.failureRateThreshold(), 1, 100);
+      long window = number(node, where, "slidingWindow", d.slidingWindow(), 1, 10_000);
+      long minimum = number(node, where, "minimumCalls", d.minimumCalls(), 1, 10_000);
+      Duration openFor = duration(node, where, "openFor", d.openFor(), "30s or 1m");
+      return new CircuitBreakerPolicy(
+          enabled == null || enabled.asBoolean(),
+          (float) threshold,
+          (int) window,
+          (int) minimum,
+          openFor == null ? d.openFor() : openFor);
+    }
+
+    private MockResponse mock(JsonNode node, String where) {
+      if (node == null || !node.isObject()) {
+        problems.add(where + ": must be a mapping with status, and optionally body");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("status", "contentType", "headers", "body"));
+      int status = (int) number(node, where, "status", 200, 100, 599);
+      String contentType = text(node, where, "contentType", false, null, null);
+      Map<String, String> headers = new LinkedHashMap<>();
+      JsonNode headerNode = node.get("headers");
+      if (headerNode != null) {
+        if (!headerNode.isObject()) {
+          problems.add(where + ".headers: must be a mapping of header names to values");
+        } else {
+          for (String header : headerNode.propertyNames()) {
+            headers.put(header, headerNode.get(header).asString(""));
+          }
+        }
+      }
+      JsonNode bodyNode = node.get("body");
+      String body = null;
+      if (bodyNode != null && !bodyNode.isNull()) {
+        // a YAML structure is sent as JSON; a text value as it is
+        body = bodyNode.isString() ? bodyNode.asString() : JSON.writeValueAsString(bodyNode);
+        if (contentType == null) {
+          contentType = bodyNode.isString() ? "text/plain" : "application/json";
+        }
+      }
+      return new MockResponse(status, contentType, headers, body);
+    }
+
+    private List<RateLimitPolicy> policies(JsonNode node, String where, String name) {
+      if (node == null || node.isNull()) {
+        return List.of();
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping of policies (" + POLICY_KEYS + ")");
+        return List.of();
+      }
+      unknownKeys(node, where + ".", POLICY_KEYS);
+      JsonNode rateLimit = node.get("rateLimit");
+      if (rateLimit == null) {
+        return List.of();
+      }
+      List<RateLimitPolicy> result = new ArrayList<>();
+      if (rateLimit.isArray()) {
+        for (int i = 0; i < rateLimit.size(); i++) {
+          RateLimitPolicy policy =
+              rateLimit(rateLimit.get(i), where + ".rateLimit[" + i + "]", name + "#" + i);
+          if (policy != null) {
+            result.add(policy);
+          }
+        }
+      } else {
+        RateLimitPolicy policy = rateLimit(rateLimit, where + ".rateLimit", name);
+        if (policy != null) {
+          result.add(policy);
+        }
+      }
+      return result;
+    }
+
+    private RateLimitPolicy rateLimit(JsonNode node, String where, String name) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with limit, window and key");
+        return null;
+      }
+      int before = problems.size();
+      unknownKeys(node, where + ".", RATE_LIMIT_KEYS);
+      if (!node.has("limit")) {
+        problems.add(where + ".limit: is required");
+      }
+      long limit = number(node, where, "limit", 1, 1, 1_000_000_000);
+      if (!node.has("window")) {
+        problems.add(where + ".window: is required (e.g. 10s, 1m, 1d)");
+      }
+      Duration window = duration(node, where, "window", Duration.ofSeconds(1), "10s or 1d");
+      String keyText = text(node, where, "key", false, null, null);
+      RateLimitKey key =
+          keyText == null
+              ? new RateLimitKey(RateLimitKey.Kind.CLIENT, null)
+              : RateLimitKey.parse(keyText).orElse(null);
+      if (key == null) {
+        problems.add(
+            where + ".key: must be client, subject, ip or header:NAME, got '" + keyText + "'");
+      }
+      if (problems.size() > before) {
+        return null;
+      }
+      return new RateLimitPolicy(name, limit, window, key);
+    }
+
+    private Path openapi(JsonNode root) {
+      String file = text(root, "openapi", false, null, null);
+      if (file == null) {
+        return null;
+      }
+      Path dir = catalogDir.toAbsolutePath().normalize();
+      Path path = dir.resolve(file).normalize();
+      if (!path.startsWith(dir)) {
+        problems.add("openapi: '" + file + "' is outside the catalog folder");
+        return null;
+      }
+      if (!Files.isRegularFile(path)) {
+        problems.add(
+            "openapi: file '" + file + "' does not exist (relative to the catalog folder)");
+        return null;
+      }
+      return path;
+    }
+
+    private long number(JsonNode node, String at, String key, long fallback, long min, long max) {
+      JsonNode value = node.get(key);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        problems.add(
+            "%s.%s: must be a whole number from %d to %d, got '%s'"
+                .formatted(at, key, min, max, value.asString("")));
+        return fallback;
+      }
+      return value.asLong();
+    }
+
+    private Duration duration(
+        JsonNode node, String at, String key, Duration fallback, String example) {
+      String value = text(node, at, key, false, null, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        Duration duration = DurationStyle.detectAndParse(value);
+        if (duration.isNegative() || duration.isZero()) {
+          problems.add(at + "." + key + ": must be positive, got '" + value + "'");
+          return null;
+        }
+        return duration;
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            at + "." + key + ": must be a duration like " + example + ", got '" + value + "'");
+        return null;
+      }
     }
 
     private Duration timeout(JsonNode node, String at) {
@@ -423,4 +741,8 @@ public final class CatalogLoader {
       }
     }
   }
+
+  /** What an API file sets for all its operations. */
+  private record Defaults(
+      boolean backendDeclared, Backend backend, List<RateLimitPolicy> rateLimits, String apiId) {}
 }

@@ -25,6 +25,15 @@ public enum ProblemType {
   BAD_GATEWAY("bad-gateway", HttpStatus.BAD_GATEWAY, "An upstream service did not answer"),
   GATEWAY_TIMEOUT(
       "gateway-timeout", HttpStatus.GATEWAY_TIMEOUT, "The workflow did not answer in time"),
+  BACKEND_UNREACHABLE(
+      "backend-unreachable", HttpStatus.BAD_GATEWAY, "The backend could not be reached"),
+  BACKEND_TIMEOUT(
+      "backend-timeout", HttpStatus.GATEWAY_TIMEOUT, "The backend did not answer in time"),
+  BACKEND_CIRCUIT_OPEN(
+      "backend-circuit-open",
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The backend is failing; calls are suspended for a while"),
+  RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   /** Prefix of every Junction problem type URI. */

@@ -2,9 +2,14 @@ package dev.junction.gateway.routing;
 
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
+import dev.junction.gateway.passthrough.PassThroughRoutes;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,9 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): scope check, body validation, workflow call.
+ *   <li>one route per operation (method and path): scope check, then body validation and the
+ *       workflow call (composite), the proxy filters of {@link PassThroughRoutes} (pass-through),
+ *       or the mock response.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
  *
@@ -62,6 +69,8 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final BodyValidationGatewayFilterFactory bodyValidation;
   private final WorkflowGatewayFilterFactory workflow;
   private final MethodNotAllowedGatewayFilterFactory methodNotAllowed;
+  private final PassThroughRoutes passThrough;
+  private final MockResponseGatewayFilterFactory mock;
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -69,13 +78,17 @@ public final class CatalogRouteLocator implements RouteLocator {
       ScopeCheckGatewayFilterFactory scopeCheck,
       BodyValidationGatewayFilterFactory bodyValidation,
       WorkflowGatewayFilterFactory workflow,
-      MethodNotAllowedGatewayFilterFactory methodNotAllowed) {
+      MethodNotAllowedGatewayFilterFactory methodNotAllowed,
+      PassThroughRoutes passThrough,
+      MockResponseGatewayFilterFactory mock) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
     this.bodyValidation = bodyValidation;
     this.workflow = workflow;
     this.methodNotAllowed = methodNotAllowed;
+    this.passThrough = passThrough;
+    this.mock = mock;
   }
 
   @Override
@@ -143,34 +156,15 @@ public final class CatalogRouteLocator implements RouteLocator {
             .build());
     Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
     Map<String, String> apiByPath = new LinkedHashMap<>();
-    for (Operation operation : current.operations()) {
-      PathPattern pattern = parse(operation.path());
-      List<GatewayFilter> filters = new ArrayList<>();
-      filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
-      operation
-          .requestSchema()
-          .ifPresent(
-              schema ->
-                  filters.add(
-                      bodyValidation.apply(
-                          new BodyValidationGatewayFilterFactory.Config(
-                              schema, operation.unknownFields()))));
-      filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
-      routes.add(
-          Route.async()
-              .id(operation.api() + "-" + operation.apiVersion() + "-" + operation.id())
-              .order(order++)
-              .uri(NO_UPSTREAM)
-              .predicate(matches(Set.of(operation.method()), pattern))
-              .filters(ordered(filters))
-              .metadata(API, operation.api() + "-" + operation.apiVersion())
-              .metadata(OPERATION, operation.id())
-              .build());
-      methodsByPath
-          .computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>())
-          .add(operation.method().name());
-      apiByPath.putIfAbsent(
-          pattern.getPatternString(), operation.api() + "-" + operation.apiVersion());
+    for (ApiDefinition api : current.apis()) {
+      for (Operation operation : bySpecificity(api.operations())) {
+        routes.add(operationRoute(api, operation, order++));
+        PathPattern pattern = parse(operation.path());
+        methodsByPath
+            .computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>())
+            .add(operation.method().name());
+        apiByPath.putIfAbsent(pattern.getPatternString(), api.id());
+      }
     }
     for (Map.Entry<String, Set<String>> path : methodsByPath.entrySet()) {
       routes.add(
@@ -189,6 +183,58 @@ public final class CatalogRouteLocator implements RouteLocator {
               .build());
     }
     return routes;
+  }
+
+  /** The route of one operation: its filters depend on where its calls go. */
+  private Route operationRoute(ApiDefinition api, Operation operation, int order) {
+    String routeId = api.id() + "-" + operation.id();
+    List<GatewayFilter> filters = new ArrayList<>();
+    filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
+    URI uri = NO_UPSTREAM;
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    switch (operation.backend()) {
+      case Backend.Workflow w -> {
+        operation
+            .requestSchema()
+            .ifPresent(
+                schema ->
+                    filters.add(
+                        bodyValidation.apply(
+                            new BodyValidationGatewayFilterFactory.Config(
+                                schema, operation.unknownFields()))));
+        filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
+      }
+      case Backend.Http http -> {
+        filters.addAll(passThrough.filters(operation, http, api.basePath(), routeId));
+        uri = http.url();
+        metadata.putAll(PassThroughRoutes.metadata(http));
+      }
+      case Backend.Mock m ->
+          filters.add(mock.apply(new MockResponseGatewayFilterFactory.Config(m.response())));
+    }
+    metadata.put(API, api.id());
+    metadata.put(OPERATION, operation.id());
+    return Route.async()
+        .id(routeId)
+        .order(order)
+        .uri(uri)
+        .predicate(matches(Set.of(operation.method()), parse(operation.path())))
+        .filters(ordered(filters))
+        .metadata(metadata)
+        .build();
+  }
+
+  /**
+   * Literal segments before variables ({@code /pet/findByStatus} before {@code /pet/{petId}}), so a
+   * variable never captures a path that has its own operation.
+   */
+  private static List<Operation> bySpecificity(List<Operation> operations) {
+    return operations.stream()
+        .sorted(
+            Comparator.comparing(
+                (Operation operation) -> parse(operation.path()),
+                PathPattern.SPECIFICITY_COMPARATOR))
+        .toList();
   }
 
   /**

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CatalogLoader;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.UnknownFields;
+import dev.junction.gateway.passthrough.BackendCircuitBreakers;
+import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
+import dev.junction.gateway.passthrough.PassThroughRoutes;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.PrefixPathGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -60,7 +68,13 @@ class CatalogRouteLocatorTest {
               0,
               1024,
               Clock.systemUTC()),
-          new MethodNotAllowedGatewayFilterFactory(problems));
+          new MethodNotAllowedGatewayFilterFactory(problems),
+          new PassThroughRoutes(
+              new StripPrefixGatewayFilterFactory(),
+              new PrefixPathGatewayFilterFactory(),
+              new RetryGatewayFilterFactory(),
+              new BackendCircuitBreakers(CircuitBreakerRegistry.ofDefaults())),
+          new MockResponseGatewayFilterFactory());
 
   private final ApiCatalog catalog =
       new ApiCatalog(
@@ -84,9 +98,10 @@ class CatalogRouteLocatorTest {
                           Optional.empty(),
                           Optional.empty(),
                           UnknownFields.REFUSE,
-                          "get-order",
+                          new Backend.Workflow("get-order"),
                           Duration.ofSeconds(5),
-                          OnTimeout.ACCEPTED)),
+                          OnTimeout.ACCEPTED,
+                          List.of())),
                   "orders-v1.yaml")));
 
   @Test

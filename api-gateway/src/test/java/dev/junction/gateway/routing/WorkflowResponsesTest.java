@@ -2,6 +2,7 @@ package dev.junction.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.UnknownFields;
@@ -54,9 +55,10 @@ class WorkflowResponsesTest {
         plain.requestSchema(),
         Optional.of(RESPONSE),
         plain.unknownFields(),
-        plain.workflow(),
+        plain.backend(),
         plain.timeout(),
-        plain.onTimeout());
+        plain.onTimeout(),
+        List.of());
   }
 
   @Test
@@ -107,9 +109,10 @@ class WorkflowResponsesTest {
         Optional.empty(),
         Optional.empty(),
         UnknownFields.REFUSE,
-        "create-order",
+        new Backend.Workflow("create-order"),
         Duration.ofSeconds(5),
-        onTimeout);
+        onTimeout,
+        List.of());
   }
 
   static WorkflowReply.Builder reply() {
