@@ -59,6 +59,9 @@ public final class JunctionCli {
           bench-history [--runs N]      time the run history API with N runs (100000) kept
           schemas check|register|release [--registry URL]
                                         check and register the Avro schemas (docs/schemas.md)
+          apis import FILE [--mock] [--name N] [--version V] [--backend URL] ...
+                                        import an OpenAPI 3 document into the API catalog
+                                        (bin/junction apis help; docs/policies.md)
         """);
     return status;
   }

@@ -5,6 +5,7 @@ import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
 import java.net.URI;
@@ -40,6 +41,7 @@ import reactor.core.publisher.Flux;
  *   <li>one route per operation (method and path): scope check, then body validation and the
  *       workflow call (composite), the proxy filters of {@link PassThroughRoutes} (pass-through),
  *       or the mock response.
+ *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
  *
@@ -71,6 +73,7 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final MethodNotAllowedGatewayFilterFactory methodNotAllowed;
   private final PassThroughRoutes passThrough;
   private final MockResponseGatewayFilterFactory mock;
+  private final OpenApiExporter openApi;
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -80,7 +83,8 @@ public final class CatalogRouteLocator implements RouteLocator {
       WorkflowGatewayFilterFactory workflow,
       MethodNotAllowedGatewayFilterFactory methodNotAllowed,
       PassThroughRoutes passThrough,
-      MockResponseGatewayFilterFactory mock) {
+      MockResponseGatewayFilterFactory mock,
+      OpenApiExporter openApi) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
@@ -89,6 +93,7 @@ public final class CatalogRouteLocator implements RouteLocator {
     this.methodNotAllowed = methodNotAllowed;
     this.passThrough = passThrough;
     this.mock = mock;
+    this.openApi = openApi;
   }
 
   @Override
@@ -157,6 +162,16 @@ public final class CatalogRouteLocator implements RouteLocator {
     Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
     Map<String, String> apiByPath = new LinkedHashMap<>();
     for (ApiDefinition api : current.apis()) {
+      routes.add(
+          Route.async()
+              .id(api.id() + "-openapi")
+              .order(order++)
+              .uri(NO_UPSTREAM)
+              .predicate(matches(Set.of(HttpMethod.GET), parse(OpenApiExporter.path(api))))
+              .filters(ordered(List.of(openApi.filter(api))))
+              .metadata(API, api.id())
+              .metadata(OPERATION, "openapi")
+              .build());
       for (Operation operation : bySpecificity(api.operations())) {
         routes.add(operationRoute(api, operation, order++));
         PathPattern pattern = parse(operation.path());

@@ -3,6 +3,7 @@ package dev.junction.gateway.routing;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.CatalogLoader;
+import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
@@ -89,7 +90,8 @@ public class RoutingConfiguration {
       BodyValidationGatewayFilterFactory bodyValidation,
       WorkflowGatewayFilterFactory workflow,
       MethodNotAllowedGatewayFilterFactory methodNotAllowed,
-      PassThroughRoutes passThrough) {
+      PassThroughRoutes passThrough,
+      JsonMapper json) {
     return new CatalogRouteLocator(
         catalog,
         gateway.orchestratorUrl(),
@@ -98,7 +100,8 @@ public class RoutingConfiguration {
         workflow,
         methodNotAllowed,
         passThrough,
-        new MockResponseGatewayFilterFactory());
+        new MockResponseGatewayFilterFactory(),
+        new OpenApiExporter(json));
   }
 
   @Bean

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.junction.gateway.Fixtures;
 import dev.junction.gateway.GatewayTestSupport;
+import dev.junction.gateway.openapi.OpenApiImporter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -110,6 +112,11 @@ class PassThroughIT {
           - {id: anything, method: GET, path: /anything}
         """
             .formatted(closedPort()));
+    new OpenApiImporter()
+        .importFile(
+            Fixtures.file("openapi/swagger-petstore-v3-openapi.yaml"),
+            catalog,
+            new OpenApiImporter.Options("petstore", "v3", null, null, true, null, false));
     gateway = stack.startGateway(catalog, 0);
     token = stack.token("shop-frontend", "pets:read");
   }
@@ -297,6 +304,34 @@ class PassThroughIT {
     assertThat(JSON.readTree(response.body()))
         .isEqualTo(JSON.readTree("{\"id\":7,\"name\":\"Rex\"}"));
     assertThat(seen).doesNotContainKey("/api/mocked");
+  }
+
+  @Test
+  void servesThePetstoreImportedFromItsOpenApiDocumentWithMocks() {
+    HttpResponse<String> pet = get("/petstore/v3/pet/10");
+    HttpResponse<String> byStatus = get("/petstore/v3/pet/findByStatus?status=available");
+
+    assertThat(pet.statusCode()).isEqualTo(200);
+    assertThat(json(pet).get("name").asString()).isEqualTo("doggie");
+    assertThat(byStatus.statusCode()).isEqualTo(200);
+    assertThat(json(byStatus).isArray()).isTrue();
+    assertThat(json(byStatus).get(0).get("name").asString()).isEqualTo("doggie");
+  }
+
+  @Test
+  void exportsEveryApiAsOpenApi30ThatValidatesAgainstTheSchema() {
+    for (String api : java.util.List.of("petstore/v3", "pets/v1", "fragile/v1")) {
+      HttpResponse<String> response = get("/apis/" + api + "/openapi.json");
+
+      assertThat(response.statusCode()).as(api).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(Fixtures.openApi30Violations(json(response))).as(api).isEmpty();
+    }
+    JsonNode petstore = json(get("/apis/petstore/v3/openapi.json"));
+    assertThat(petstore.get("paths").get("/pet/{petId}").get("get").get("operationId").asString())
+        .isEqualTo("getPetById");
+    assertThat(petstore.get("components").get("schemas").has("Pet")).isTrue();
+    assertProblem(get("/apis/nothing/v9/openapi.json"), 404, "not-found");
   }
 
   @Test

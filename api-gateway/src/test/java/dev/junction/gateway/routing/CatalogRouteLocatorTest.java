@@ -10,6 +10,7 @@ import dev.junction.gateway.catalog.CatalogLoader;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.UnknownFields;
+import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
@@ -74,7 +75,8 @@ class CatalogRouteLocatorTest {
               new PrefixPathGatewayFilterFactory(),
               new RetryGatewayFilterFactory(),
               new BackendCircuitBreakers(CircuitBreakerRegistry.ofDefaults())),
-          new MockResponseGatewayFilterFactory());
+          new MockResponseGatewayFilterFactory(),
+          new OpenApiExporter(JsonMapper.shared()));
 
   private final ApiCatalog catalog =
       new ApiCatalog(
@@ -113,6 +115,7 @@ class CatalogRouteLocatorTest {
         .containsExactly(
             "junction-runs",
             "junction-runs-admin",
+            "orders-v1-openapi",
             "orders-v1-createOrder",
             "orders-v1-getOrder",
             "method-not-allowed /orders/v1/orders",
@@ -132,7 +135,7 @@ class CatalogRouteLocatorTest {
 
   @Test
   void matchesMethodAndPathAndExposesPathVariables() {
-    Route getOrder = locator.routes(catalog).get(3);
+    Route getOrder = route("orders-v1-getOrder");
     MockServerWebExchange exchange =
         MockServerWebExchange.from(MockServerHttpRequest.get("/orders/v1/orders/o-7"));
 
@@ -146,8 +149,16 @@ class CatalogRouteLocatorTest {
 
   @Test
   void skipsBodyValidationForOperationsWithoutRequestSchema() {
-    List<GatewayFilter> filters = locator.routes(catalog).get(1).getFilters();
+    List<GatewayFilter> filters = route("orders-v1-getOrder").getFilters();
 
     assertThat(filters).hasSize(2);
+    assertThat(route("orders-v1-createOrder").getFilters()).hasSize(2);
+  }
+
+  private Route route(String id) {
+    return locator.routes(catalog).stream()
+        .filter(route -> route.getId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 }
