@@ -8,6 +8,7 @@ import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,9 +39,9 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): scope check, then body validation and the
- *       workflow call (composite), the proxy filters of {@link PassThroughRoutes} (pass-through),
- *       or the mock response.
+ *   <li>one route per operation (method and path): scope check, rate limits, then body validation
+ *       and the workflow call (composite), the proxy filters of {@link PassThroughRoutes}
+ *       (pass-through), or the mock response.
  *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -74,6 +75,7 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final PassThroughRoutes passThrough;
   private final MockResponseGatewayFilterFactory mock;
   private final OpenApiExporter openApi;
+  private final RateLimitGatewayFilterFactory rateLimit;
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -84,7 +86,8 @@ public final class CatalogRouteLocator implements RouteLocator {
       MethodNotAllowedGatewayFilterFactory methodNotAllowed,
       PassThroughRoutes passThrough,
       MockResponseGatewayFilterFactory mock,
-      OpenApiExporter openApi) {
+      OpenApiExporter openApi,
+      RateLimitGatewayFilterFactory rateLimit) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
@@ -94,6 +97,7 @@ public final class CatalogRouteLocator implements RouteLocator {
     this.passThrough = passThrough;
     this.mock = mock;
     this.openApi = openApi;
+    this.rateLimit = rateLimit;
   }
 
   @Override
@@ -205,6 +209,10 @@ public final class CatalogRouteLocator implements RouteLocator {
     String routeId = api.id() + "-" + operation.id();
     List<GatewayFilter> filters = new ArrayList<>();
     filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
+    if (!operation.rateLimits().isEmpty()) {
+      filters.add(
+          rateLimit.apply(new RateLimitGatewayFilterFactory.Config(operation.rateLimits())));
+    }
     URI uri = NO_UPSTREAM;
     Map<String, Object> metadata = new LinkedHashMap<>();
     switch (operation.backend()) {

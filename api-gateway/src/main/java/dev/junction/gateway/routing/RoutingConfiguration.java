@@ -7,6 +7,7 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
@@ -91,7 +92,8 @@ public class RoutingConfiguration {
       WorkflowGatewayFilterFactory workflow,
       MethodNotAllowedGatewayFilterFactory methodNotAllowed,
       PassThroughRoutes passThrough,
-      JsonMapper json) {
+      JsonMapper json,
+      RateLimitGatewayFilterFactory rateLimit) {
     return new CatalogRouteLocator(
         catalog,
         gateway.orchestratorUrl(),
@@ -101,7 +103,8 @@ public class RoutingConfiguration {
         methodNotAllowed,
         passThrough,
         new MockResponseGatewayFilterFactory(),
-        new OpenApiExporter(json));
+        new OpenApiExporter(json),
+        rateLimit);
   }
 
   @Bean

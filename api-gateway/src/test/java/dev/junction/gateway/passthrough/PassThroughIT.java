@@ -76,6 +76,11 @@ class PassThroughIT {
               timeout: 300ms
               retry: {retries: 0}
               circuitBreaker: {enabled: false}
+          - id: getLimited
+            method: GET
+            path: /limited
+            policies:
+              rateLimit: {limit: 3, window: 30s, key: client}
           - id: getMocked
             method: GET
             path: /mocked
@@ -332,6 +337,29 @@ class PassThroughIT {
         .isEqualTo("getPetById");
     assertThat(petstore.get("components").get("schemas").has("Pet")).isTrue();
     assertProblem(get("/apis/nothing/v9/openapi.json"), 404, "not-found");
+  }
+
+  @Test
+  void limitsEachClientToItsQuotaInMemory() {
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> admitted = get("/pets/v1/limited");
+      assertThat(admitted.statusCode()).as("call %d", i).isEqualTo(200);
+      assertThat(admitted.headers().firstValue("RateLimit-Policy"))
+          .hasValue("\"pets-v1.getLimited\";q=3;w=30");
+      assertThat(admitted.headers().firstValue("RateLimit").orElseThrow())
+          .startsWith("\"pets-v1.getLimited\";r=" + (2 - i) + ";t=");
+    }
+
+    HttpResponse<String> refused = get("/pets/v1/limited");
+
+    assertProblem(refused, 429, "rate-limited");
+    assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1L, 30L);
+    assertThat(refused.headers().firstValue("RateLimit").orElseThrow())
+        .startsWith("\"pets-v1.getLimited\";r=0;t=");
+    String otherClient = stack.token("back-office", "pets:read");
+    assertThat(stack.send("GET", gateway + "/pets/v1/limited", otherClient, null).statusCode())
+        .isEqualTo(200);
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.ratelimit.LocalRateLimiter;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
@@ -76,7 +78,8 @@ class CatalogRouteLocatorTest {
               new RetryGatewayFilterFactory(),
               new BackendCircuitBreakers(CircuitBreakerRegistry.ofDefaults())),
           new MockResponseGatewayFilterFactory(),
-          new OpenApiExporter(JsonMapper.shared()));
+          new OpenApiExporter(JsonMapper.shared()),
+          new RateLimitGatewayFilterFactory(new LocalRateLimiter(10), new SimpleMeterRegistry()));
 
   private final ApiCatalog catalog =
       new ApiCatalog(
