@@ -92,6 +92,8 @@ public final class JunctionCli {
 
           Gateway          %s   (readiness: %s/actuator/health/readiness)
           Sample API       POST %s/orders/v1/orders
+          Petstore (mocks) GET  %s/petstore/v3/pet/10   (20 calls per 10 s per client)
+          OpenAPI          GET  %s/apis/petstore/v3/openapi.json
           Run history      GET  %s/runs/{runId}
           Dev issuer       %s   (client %s, secret %s)
           Schema registry  %s
@@ -108,6 +110,8 @@ public final class JunctionCli {
         Press Ctrl-C to stop everything.
         """,
         took.toMillis() / 1000.0,
+        settings.gatewayUrl(0),
+        settings.gatewayUrl(0),
         settings.gatewayUrl(0),
         settings.gatewayUrl(0),
         settings.gatewayUrl(0),

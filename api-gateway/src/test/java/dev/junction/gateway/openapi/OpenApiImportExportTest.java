@@ -118,6 +118,22 @@ class OpenApiImportExportTest {
   }
 
   @Test
+  void exportsTheSampleCatalogsPetstoreAsValidOpenApi30() {
+    Path apis = Path.of("../apis");
+    ApiDefinition petstore = loader.load(apis, apis.resolve("petstore-v3.yaml"));
+
+    assertThat(petstore.operations())
+        .hasSize(19)
+        .allSatisfy(operation -> assertThat(operation.backend()).isInstanceOf(Backend.Mock.class))
+        .allSatisfy(
+            operation ->
+                assertThat(operation.rateLimits())
+                    .singleElement()
+                    .satisfies(limit -> assertThat(limit.limit()).isEqualTo(20)));
+    assertThat(Fixtures.openApi30Violations(JSON.valueToTree(exporter.export(petstore)))).isEmpty();
+  }
+
+  @Test
   void refusesToOverwriteAnEntryUnlessAsked() {
     importPetstore(false);
 
