@@ -2,6 +2,8 @@ package dev.junction.gateway.catalog;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
 
 /**
  * One API version of the catalog (one YAML file), validated.
@@ -13,6 +15,9 @@ import java.util.List;
  * @param basePath path prefix of every operation
  * @param operations the operations, in file order
  * @param source the file, relative to the catalog folder, for messages
+ * @param cors cross-origin calls allowed from browsers, or {@code null} for none
+ * @param methods the only methods served (others get 405), or {@code null} for every method of the
+ *     operations
  * @param openapi the OpenAPI document the API was imported from (absolute), whose schemas and
  *     examples the exported document reuses; {@code null} when there is none
  */
@@ -24,10 +29,13 @@ public record ApiDefinition(
     String basePath,
     List<Operation> operations,
     String source,
+    CorsPolicy cors,
+    Set<HttpMethod> methods,
     Path openapi) {
 
   public ApiDefinition {
     operations = List.copyOf(operations);
+    methods = methods == null ? null : Set.copyOf(methods);
   }
 
   /** An API version written by hand, not imported from an OpenAPI document. */
@@ -39,7 +47,7 @@ public record ApiDefinition(
       String basePath,
       List<Operation> operations,
       String source) {
-    this(name, version, title, description, basePath, operations, source, null);
+    this(name, version, title, description, basePath, operations, source, null, null, null);
   }
 
   /** The catalog's name of this version, e.g. {@code orders-v1}. */

@@ -24,6 +24,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,7 +76,21 @@ public final class CatalogLoader {
           "policies");
   private static final Set<String> HTTP_BACKEND_KEYS =
       Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
-  private static final Set<String> POLICY_KEYS = Set.of("rateLimit");
+  private static final Set<String> API_POLICY_KEYS =
+      Set.of("rateLimit", "ipFilter", "requestLimits", "cors", "methods");
+  private static final Set<String> OPERATION_POLICY_KEYS =
+      Set.of("rateLimit", "ipFilter", "requestLimits");
+  private static final Set<String> CORS_KEYS =
+      Set.of(
+          "allowedOrigins",
+          "allowedMethods",
+          "allowedHeaders",
+          "exposedHeaders",
+          "allowCredentials",
+          "maxAge");
+  private static final Pattern CIDR =
+      // literal addresses only: a host name would be looked up in DNS
+      Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(/\\d{1,3})?");
   private static final Set<String> RATE_LIMIT_KEYS = Set.of("limit", "window", "key");
   private static final Duration DEFAULT_BACKEND_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -178,9 +194,12 @@ public final class CatalogLoader {
       UnknownFields unknownFields = unknownFields(root);
       Backend apiBackend = root.has("backend") ? backend(root.get("backend"), "backend") : null;
       String apiId = name + "-" + version;
-      List<RateLimitPolicy> apiLimits = policies(root.get("policies"), "policies", apiId);
+      JsonNode apiPolicies = root.get("policies");
+      Policies policies = policies(apiPolicies, "policies", apiId, API_POLICY_KEYS, Policies.NONE);
+      CorsPolicy cors = apiPolicies == null ? null : cors(apiPolicies.get("cors"));
+      Set<HttpMethod> methods = apiPolicies == null ? null : methodList(apiPolicies.get("methods"));
       Path openapi = openapi(root);
-      Defaults defaults = new Defaults(root.has("backend"), apiBackend, apiLimits, apiId);
+      Defaults defaults = new Defaults(root.has("backend"), apiBackend, policies, apiId);
       List<Operation> operations = new ArrayList<>();
       JsonNode ops = root.get("operations");
       if (ops == null || !ops.isArray() || ops.isEmpty()) {
@@ -213,7 +232,7 @@ public final class CatalogLoader {
         }
       }
       return new ApiDefinition(
-          name, version, title, description, basePath, operations, source, openapi);
+          name, version, title, description, basePath, operations, source, cors, methods, openapi);
     }
 
     private Operation operation(
@@ -241,11 +260,13 @@ public final class CatalogLoader {
       Backend backend = operationBackend(node, at, defaults);
       Duration timeout = timeout(node, at);
       OnTimeout onTimeout = onTimeout(node, at);
-      List<RateLimitPolicy> rateLimits = new ArrayList<>(defaults.rateLimits());
-      if (id != null) {
-        rateLimits.addAll(
-            policies(node.get("policies"), at + ".policies", defaults.apiId() + "." + id));
-      }
+      Policies policies =
+          policies(
+              node.get("policies"),
+              at + ".policies",
+              defaults.apiId() + "." + id,
+              OPERATION_POLICY_KEYS,
+              defaults.policies());
       if (requestSchema.isPresent() && backend != null && !(backend instanceof Backend.Workflow)) {
         // the body is streamed to a pass-through backend as it comes, never buffered here
         problems.add(at + ".request.schema: is only supported with a workflow backend");
@@ -267,7 +288,7 @@ public final class CatalogLoader {
           backend,
           timeout,
           onTimeout,
-          rateLimits);
+          policies);
     }
 
     private HttpMethod method(JsonNode node, String at) {
@@ -539,35 +560,200 @@ public final class CatalogLoader {
       return new MockResponse(status, contentType, headers, body);
     }
 
-    private List<RateLimitPolicy> policies(JsonNode node, String where, String name) {
+    /**
+     * The policies of a {@code policies} mapping on top of {@code inherited}: rate limits add up;
+     * an IP filter or request limits replace the inherited ones.
+     */
+    private Policies policies(
+        JsonNode node, String where, String name, Set<String> keys, Policies inherited) {
       if (node == null || node.isNull()) {
-        return List.of();
+        return inherited;
       }
       if (!node.isObject()) {
-        problems.add(where + ": must be a mapping of policies (" + POLICY_KEYS + ")");
-        return List.of();
+        problems.add(where + ": must be a mapping of policies (" + new TreeSet<>(keys) + ")");
+        return inherited;
       }
-      unknownKeys(node, where + ".", POLICY_KEYS);
+      unknownKeys(node, where + ".", keys);
+      List<RateLimitPolicy> rateLimits = new ArrayList<>(inherited.rateLimits());
       JsonNode rateLimit = node.get("rateLimit");
-      if (rateLimit == null) {
-        return List.of();
-      }
-      List<RateLimitPolicy> result = new ArrayList<>();
-      if (rateLimit.isArray()) {
+      if (rateLimit != null && rateLimit.isArray()) {
         for (int i = 0; i < rateLimit.size(); i++) {
           RateLimitPolicy policy =
               rateLimit(rateLimit.get(i), where + ".rateLimit[" + i + "]", name + "#" + i);
           if (policy != null) {
-            result.add(policy);
+            rateLimits.add(policy);
           }
         }
-      } else {
+      } else if (rateLimit != null) {
         RateLimitPolicy policy = rateLimit(rateLimit, where + ".rateLimit", name);
         if (policy != null) {
-          result.add(policy);
+          rateLimits.add(policy);
+        }
+      }
+      Optional<IpFilterPolicy> ipFilter =
+          node.has("ipFilter")
+              ? Optional.ofNullable(ipFilter(node.get("ipFilter"), where + ".ipFilter"))
+              : inherited.ipFilter();
+      Optional<RequestLimits> limits =
+          node.has("requestLimits")
+              ? Optional.ofNullable(
+                  requestLimits(node.get("requestLimits"), where + ".requestLimits"))
+              : inherited.requestLimits();
+      return new Policies(rateLimits, ipFilter, limits);
+    }
+
+    private IpFilterPolicy ipFilter(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with allow and/or deny lists of CIDR ranges");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("allow", "deny"));
+      List<String> allow = cidrs(node.get("allow"), where + ".allow");
+      List<String> deny = cidrs(node.get("deny"), where + ".deny");
+      if (allow.isEmpty() && deny.isEmpty()) {
+        problems.add(where + ": needs an allow or a deny list");
+        return null;
+      }
+      return new IpFilterPolicy(allow, deny);
+    }
+
+    private List<String> cidrs(JsonNode list, String where) {
+      if (list == null || list.isNull()) {
+        return List.of();
+      }
+      if (!list.isArray()) {
+        problems.add(where + ": must be a list of CIDR ranges like 10.0.0.0/8");
+        return List.of();
+      }
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        String value = list.get(i).asString("");
+        if (!validCidr(value)) {
+          problems.add(
+              "%s[%d]: must be an IP address or CIDR range like 10.0.0.0/8, got '%s'"
+                  .formatted(where, i, value));
+        } else {
+          result.add(value);
         }
       }
       return result;
+    }
+
+    private static boolean validCidr(String value) {
+      if (!CIDR.matcher(value).matches()) {
+        return false;
+      }
+      try {
+        new IpAddressMatcher(value);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
+    private RequestLimits requestLimits(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with maxBodySize and/or maxHeaderSize");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("maxBodySize", "maxHeaderSize"));
+      DataSize body = dataSize(node, where, "maxBodySize");
+      DataSize headers = dataSize(node, where, "maxHeaderSize");
+      return body == null && headers == null ? null : new RequestLimits(body, headers);
+    }
+
+    private DataSize dataSize(JsonNode node, String at, String key) {
+      String value = text(node, at, key, false, null, null);
+      if (value == null) {
+        return null;
+      }
+      try {
+        DataSize size = DataSize.parse(value);
+        if (size.toBytes() <= 0) {
+          problems.add(at + "." + key + ": must be positive, got '" + value + "'");
+          return null;
+        }
+        return size;
+      } catch (IllegalArgumentException e) {
+        problems.add(at + "." + key + ": must be a size like 64KB or 1MB, got '" + value + "'");
+        return null;
+      }
+    }
+
+    private CorsPolicy cors(JsonNode node) {
+      String where = "policies.cors";
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with allowedOrigins");
+        return null;
+      }
+      unknownKeys(node, where + ".", CORS_KEYS);
+      List<String> origins = strings(node.get("allowedOrigins"), where + ".allowedOrigins");
+      if (origins.isEmpty()) {
+        problems.add(where + ".allowedOrigins: must list at least one origin (or \"*\")");
+      }
+      JsonNode credentials = node.get("allowCredentials");
+      if (credentials != null && !credentials.isBoolean()) {
+        problems.add(where + ".allowCredentials: must be true or false");
+      }
+      boolean allowCredentials = credentials != null && credentials.asBoolean();
+      if (allowCredentials && origins.contains("*")) {
+        problems.add(where + ": allowCredentials cannot be used with the origin \"*\"");
+      }
+      List<String> methods = strings(node.get("allowedMethods"), where + ".allowedMethods");
+      List<String> headers =
+          node.has("allowedHeaders")
+              ? strings(node.get("allowedHeaders"), where + ".allowedHeaders")
+              : List.of("*");
+      List<String> exposed =
+          node.has("exposedHeaders")
+              ? strings(node.get("exposedHeaders"), where + ".exposedHeaders")
+              : CorsPolicy.DEFAULT_EXPOSED;
+      Duration maxAge = duration(node, where, "maxAge", Duration.ofMinutes(30), "30m or 1h");
+      return new CorsPolicy(
+          origins,
+          methods,
+          headers,
+          exposed,
+          allowCredentials,
+          maxAge == null ? Duration.ofMinutes(30) : maxAge);
+    }
+
+    private Set<HttpMethod> methodList(JsonNode node) {
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      Set<HttpMethod> methods = new LinkedHashSet<>();
+      for (String method : strings(node, "policies.methods")) {
+        if (!method.matches("GET|HEAD|OPTIONS|PUT|DELETE|POST|PATCH")) {
+          problems.add(
+              "policies.methods: must hold HTTP methods in capitals, got '" + method + "'");
+        } else {
+          methods.add(HttpMethod.valueOf(method));
+        }
+      }
+      return methods;
+    }
+
+    private List<String> strings(JsonNode node, String where) {
+      if (node == null || node.isNull()) {
+        return List.of();
+      }
+      if (!node.isArray()) {
+        problems.add(where + ": must be a list");
+        return List.of();
+      }
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < node.size(); i++) {
+        if (!node.get(i).isString() || node.get(i).asString().isBlank()) {
+          problems.add("%s[%d]: must be a text value".formatted(where, i));
+        } else {
+          values.add(node.get(i).asString().trim());
+        }
+      }
+      return values;
     }
 
     private RateLimitPolicy rateLimit(JsonNode node, String where, String name) {
@@ -744,5 +930,5 @@ public final class CatalogLoader {
 
   /** What an API file sets for all its operations. */
   private record Defaults(
-      boolean backendDeclared, Backend backend, List<RateLimitPolicy> rateLimits, String apiId) {}
+      boolean backendDeclared, Backend backend, Policies policies, String apiId) {}
 }

@@ -26,7 +26,7 @@ import org.springframework.http.HttpMethod;
  * @param backend where calls go: a workflow, an HTTP backend or a mock response
  * @param timeout how long the gateway waits for the workflow's reply
  * @param onTimeout what the gateway answers when the reply does not come in time
- * @param rateLimits the rate limits a call must pass, API-wide ones first
+ * @param policies the policies a call goes through, the API's and the operation's own
  */
 public record Operation(
     String api,
@@ -42,11 +42,15 @@ public record Operation(
     Backend backend,
     Duration timeout,
     OnTimeout onTimeout,
-    List<RateLimitPolicy> rateLimits) {
+    Policies policies) {
 
   public Operation {
     scopes = List.copyOf(scopes);
-    rateLimits = List.copyOf(rateLimits);
+  }
+
+  /** The rate limits a call must pass, API-wide ones first. */
+  public List<RateLimitPolicy> rateLimits() {
+    return policies.rateLimits();
   }
 
   /** The workflow of a composite operation; {@code null} for other backends. */

@@ -34,6 +34,12 @@ public enum ProblemType {
       HttpStatus.SERVICE_UNAVAILABLE,
       "The backend is failing; calls are suspended for a while"),
   RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+  ADDRESS_DENIED("address-denied", HttpStatus.FORBIDDEN, "Calls from this address are not allowed"),
+  CORS_REJECTED("cors-rejected", HttpStatus.FORBIDDEN, "Cross-origin call not allowed"),
+  HEADERS_TOO_LARGE(
+      "headers-too-large",
+      HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+      "The request headers are too large"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   /** Prefix of every Junction problem type URI. */

@@ -8,6 +8,8 @@ import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
+import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
 import java.util.ArrayList;
@@ -39,9 +41,9 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): scope check, rate limits, then body validation
- *       and the workflow call (composite), the proxy filters of {@link PassThroughRoutes}
- *       (pass-through), or the mock response.
+ *   <li>one route per operation (method and path): IP filter, size limits, scope check, rate
+ *       limits, then body validation and the workflow call (composite), the proxy filters of {@link
+ *       PassThroughRoutes} (pass-through), or the mock response.
  *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -76,6 +78,9 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final MockResponseGatewayFilterFactory mock;
   private final OpenApiExporter openApi;
   private final RateLimitGatewayFilterFactory rateLimit;
+  private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
+  private final RequestLimitsGatewayFilterFactory requestLimits =
+      new RequestLimitsGatewayFilterFactory();
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -177,11 +182,14 @@ public final class CatalogRouteLocator implements RouteLocator {
               .metadata(OPERATION, "openapi")
               .build());
       for (Operation operation : bySpecificity(api.operations())) {
-        routes.add(operationRoute(api, operation, order++));
         PathPattern pattern = parse(operation.path());
-        methodsByPath
-            .computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>())
-            .add(operation.method().name());
+        Set<String> allowed =
+            methodsByPath.computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>());
+        // the API's method allow-list: other methods are answered 405 by the path's route
+        if (api.methods() == null || api.methods().contains(operation.method())) {
+          routes.add(operationRoute(api, operation, order++));
+          allowed.add(operation.method().name());
+        }
         apiByPath.putIfAbsent(pattern.getPatternString(), api.id());
       }
     }
@@ -208,6 +216,18 @@ public final class CatalogRouteLocator implements RouteLocator {
   private Route operationRoute(ApiDefinition api, Operation operation, int order) {
     String routeId = api.id() + "-" + operation.id();
     List<GatewayFilter> filters = new ArrayList<>();
+    operation
+        .policies()
+        .ipFilter()
+        .ifPresent(
+            policy -> filters.add(ipFilter.apply(new IpFilterGatewayFilterFactory.Config(policy))));
+    operation
+        .policies()
+        .requestLimits()
+        .ifPresent(
+            limits ->
+                filters.add(
+                    requestLimits.apply(new RequestLimitsGatewayFilterFactory.Config(limits))));
     filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
     if (!operation.rateLimits().isEmpty()) {
       filters.add(

@@ -1,9 +1,12 @@
 package dev.junction.gateway.security;
 
+import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
 import dev.junction.gateway.problem.ProblemWriter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -21,7 +24,8 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 public class SecurityConfiguration {
 
   @Bean
-  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems) {
+  SecurityWebFilterChain securityWebFilterChain(
+      ServerHttpSecurity http, ProblemWriter problems, ApiCatalogService catalog) {
     ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
     ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler(problems);
     return http
@@ -32,6 +36,8 @@ public class SecurityConfiguration {
         .logout(ServerHttpSecurity.LogoutSpec::disable)
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        // CORS per API, ahead of authentication: a browser's preflight carries no token
+        .addFilterAt(new CatalogCorsWebFilter(catalog, problems), SecurityWebFiltersOrder.CORS)
         .authorizeExchange(
             exchanges ->
                 exchanges

@@ -211,6 +211,66 @@ class CatalogLoaderTest {
             "operations[2].backend: must have exactly one of 'workflow' and 'url'");
   }
 
+  static final String GUARDED =
+      """
+      name: shop
+      version: v1
+      basePath: /shop/v1
+      policies:
+        cors: {allowedOrigins: ["https://shop.example"], maxAge: 10m}
+        methods: [GET]
+        ipFilter: {allow: [10.0.0.0/8, "fd00::/8"], deny: [10.1.0.0/16]}
+        requestLimits: {maxBodySize: 64KB, maxHeaderSize: 8KB}
+      operations:
+        - id: list
+          method: GET
+          path: /items
+          mock: {body: []}
+        - id: open
+          method: GET
+          path: /open
+          policies:
+            ipFilter: {deny: [192.168.0.1]}
+          mock: {body: []}
+      """;
+
+  @Test
+  void loadsAccessPolicies() throws IOException {
+    ApiDefinition api = loader.load(dir, write("shop-v1.yaml", GUARDED));
+
+    assertThat(api.cors().allowedOrigins()).containsExactly("https://shop.example");
+    assertThat(api.cors().maxAge()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(api.cors().exposedHeaders()).isEqualTo(CorsPolicy.DEFAULT_EXPOSED);
+    assertThat(api.methods()).containsExactly(HttpMethod.GET);
+    Policies list = api.operations().get(0).policies();
+    assertThat(list.ipFilter())
+        .hasValue(new IpFilterPolicy(List.of("10.0.0.0/8", "fd00::/8"), List.of("10.1.0.0/16")));
+    assertThat(list.requestLimits().orElseThrow().maxBodySize().toKilobytes()).isEqualTo(64);
+    Policies open = api.operations().get(1).policies();
+    assertThat(open.ipFilter()).hasValue(new IpFilterPolicy(List.of(), List.of("192.168.0.1")));
+    assertThat(open.requestLimits()).isEqualTo(list.requestLimits());
+  }
+
+  @Test
+  void namesEveryMistakeOfAccessPolicies() throws IOException {
+    String bad =
+        GUARDED
+            .replace("[\"https://shop.example\"], maxAge: 10m", "[\"*\"], allowCredentials: true")
+            .replace("methods: [GET]", "methods: [FETCH]")
+            .replace("10.0.0.0/8", "intranet.example")
+            .replace("maxBodySize: 64KB", "maxBodySize: lots")
+            .replace("deny: [192.168.0.1]", "deny: []");
+
+    assertThat(problems(bad))
+        .containsExactlyInAnyOrder(
+            "policies.cors: allowCredentials cannot be used with the origin \"*\"",
+            "policies.methods: must hold HTTP methods in capitals, got 'FETCH'",
+            "policies.ipFilter.allow[0]: must be an IP address or CIDR range like 10.0.0.0/8, got"
+                + " 'intranet.example'",
+            "policies.requestLimits.maxBodySize: must be a size like 64KB or 1MB, got 'lots'",
+            "operations[1].policies.ipFilter: needs an allow or a deny list");
+  }
+
   @Test
   void refusesARequestSchemaOnAPassThroughOperation() throws IOException {
     String bad =

@@ -9,6 +9,7 @@ import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CatalogLoader;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Policies;
 import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
@@ -106,7 +107,7 @@ class CatalogRouteLocatorTest {
                           new Backend.Workflow("get-order"),
                           Duration.ofSeconds(5),
                           OnTimeout.ACCEPTED,
-                          List.of())),
+                          Policies.NONE)),
                   "orders-v1.yaml")));
 
   @Test

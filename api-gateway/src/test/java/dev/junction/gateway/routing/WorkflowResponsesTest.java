@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Policies;
 import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.ReplyResult;
@@ -58,7 +59,7 @@ class WorkflowResponsesTest {
         plain.backend(),
         plain.timeout(),
         plain.onTimeout(),
-        List.of());
+        plain.policies());
   }
 
   @Test
@@ -112,7 +113,7 @@ class WorkflowResponsesTest {
         new Backend.Workflow("create-order"),
         Duration.ofSeconds(5),
         onTimeout,
-        List.of());
+        Policies.NONE);
   }
 
   static WorkflowReply.Builder reply() {
