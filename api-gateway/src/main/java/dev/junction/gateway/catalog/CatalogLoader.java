@@ -77,9 +77,9 @@ public final class CatalogLoader {
   private static final Set<String> HTTP_BACKEND_KEYS =
       Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
   private static final Set<String> API_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "cors", "methods");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cors", "methods");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -599,7 +599,29 @@ public final class CatalogLoader {
               ? Optional.ofNullable(
                   requestLimits(node.get("requestLimits"), where + ".requestLimits"))
               : inherited.requestLimits();
-      return new Policies(rateLimits, ipFilter, limits);
+      Optional<IdempotencyPolicy> idempotency =
+          node.has("idempotency")
+              ? Optional.ofNullable(idempotency(node.get("idempotency"), where + ".idempotency"))
+              : inherited.idempotency();
+      return new Policies(rateLimits, ipFilter, limits, idempotency);
+    }
+
+    private IdempotencyPolicy idempotency(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping (ttl, wait, required)");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("ttl", "wait", "required"));
+      Duration ttl = duration(node, where, "ttl", Duration.ofHours(24), "24h or 30m");
+      Duration wait = duration(node, where, "wait", Duration.ofSeconds(10), "10s");
+      JsonNode required = node.get("required");
+      if (required != null && !required.isBoolean()) {
+        problems.add(where + ".required: must be true or false");
+      }
+      if (ttl == null || wait == null) {
+        return null;
+      }
+      return new IdempotencyPolicy(ttl, wait, required != null && required.asBoolean());
     }
 
     private IpFilterPolicy ipFilter(JsonNode node, String where) {

@@ -34,6 +34,18 @@ public enum ProblemType {
       HttpStatus.SERVICE_UNAVAILABLE,
       "The backend is failing; calls are suspended for a while"),
   RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+  IDEMPOTENCY_KEY_MISSING(
+      "idempotency-key-missing",
+      HttpStatus.BAD_REQUEST,
+      "This operation needs an Idempotency-Key header"),
+  IDEMPOTENCY_KEY_REUSED(
+      "idempotency-key-reused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The Idempotency-Key was used for another request"),
+  IDEMPOTENCY_KEY_IN_USE(
+      "idempotency-key-in-use",
+      HttpStatus.CONFLICT,
+      "A request with this Idempotency-Key is still being processed"),
   ADDRESS_DENIED("address-denied", HttpStatus.FORBIDDEN, "Calls from this address are not allowed"),
   CORS_REJECTED("cors-rejected", HttpStatus.FORBIDDEN, "Cross-origin call not allowed"),
   HEADERS_TOO_LARGE(

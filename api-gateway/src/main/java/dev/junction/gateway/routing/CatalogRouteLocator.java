@@ -10,6 +10,7 @@ import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
 import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
 import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): IP filter, size limits, scope check, rate
- *       limits, then body validation and the workflow call (composite), the proxy filters of {@link
- *       PassThroughRoutes} (pass-through), or the mock response.
+ *   <li>one route per operation (method and path): idempotency (unsafe methods), IP filter, size
+ *       limits, scope check, rate limits, then body validation and the workflow call (composite),
+ *       the proxy filters of {@link PassThroughRoutes} (pass-through), or the mock response.
  *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -78,6 +79,7 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final MockResponseGatewayFilterFactory mock;
   private final OpenApiExporter openApi;
   private final RateLimitGatewayFilterFactory rateLimit;
+  private final IdempotencyGatewayFilterFactory idempotency;
   private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
   private final RequestLimitsGatewayFilterFactory requestLimits =
       new RequestLimitsGatewayFilterFactory();
@@ -92,7 +94,8 @@ public final class CatalogRouteLocator implements RouteLocator {
       PassThroughRoutes passThrough,
       MockResponseGatewayFilterFactory mock,
       OpenApiExporter openApi,
-      RateLimitGatewayFilterFactory rateLimit) {
+      RateLimitGatewayFilterFactory rateLimit,
+      IdempotencyGatewayFilterFactory idempotency) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
@@ -103,6 +106,7 @@ public final class CatalogRouteLocator implements RouteLocator {
     this.mock = mock;
     this.openApi = openApi;
     this.rateLimit = rateLimit;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -216,6 +220,16 @@ public final class CatalogRouteLocator implements RouteLocator {
   private Route operationRoute(ApiDefinition api, Operation operation, int order) {
     String routeId = api.id() + "-" + operation.id();
     List<GatewayFilter> filters = new ArrayList<>();
+    if (IdempotencyGatewayFilterFactory.UNSAFE.contains(operation.method())) {
+      operation
+          .policies()
+          .idempotency()
+          .ifPresent(
+              policy ->
+                  filters.add(
+                      idempotency.apply(
+                          new IdempotencyGatewayFilterFactory.Config(policy, routeId))));
+    }
     operation
         .policies()
         .ipFilter()
@@ -282,12 +296,17 @@ public final class CatalogRouteLocator implements RouteLocator {
 
   /**
    * Orders route filters 1, 2, 3... An unordered filter sorts with SCG's global filters at lowest
-   * precedence, after the routing filter that proxies the request, so it would run too late.
+   * precedence, after the routing filter that proxies the request, so it would run too late. A
+   * filter that brings its own order (one that must wrap SCG's response writer) keeps it.
    */
   private static List<GatewayFilter> ordered(List<GatewayFilter> filters) {
     List<GatewayFilter> ordered = new ArrayList<>();
     for (int i = 0; i < filters.size(); i++) {
-      ordered.add(new OrderedGatewayFilter(filters.get(i), i + 1));
+      GatewayFilter filter = filters.get(i);
+      ordered.add(
+          filter instanceof OrderedGatewayFilter own
+              ? own
+              : new OrderedGatewayFilter(filter, i + 1));
     }
     return ordered;
   }

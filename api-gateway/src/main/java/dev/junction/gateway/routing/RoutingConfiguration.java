@@ -7,6 +7,7 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
@@ -93,7 +94,8 @@ public class RoutingConfiguration {
       MethodNotAllowedGatewayFilterFactory methodNotAllowed,
       PassThroughRoutes passThrough,
       JsonMapper json,
-      RateLimitGatewayFilterFactory rateLimit) {
+      RateLimitGatewayFilterFactory rateLimit,
+      IdempotencyGatewayFilterFactory idempotency) {
     return new CatalogRouteLocator(
         catalog,
         gateway.orchestratorUrl(),
@@ -104,7 +106,8 @@ public class RoutingConfiguration {
         passThrough,
         new MockResponseGatewayFilterFactory(),
         new OpenApiExporter(json),
-        rateLimit);
+        rateLimit,
+        idempotency);
   }
 
   @Bean

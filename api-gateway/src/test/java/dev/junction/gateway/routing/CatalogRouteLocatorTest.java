@@ -15,6 +15,8 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.idempotency.MemoryIdempotencyStore;
 import dev.junction.gateway.policy.ratelimit.LocalRateLimiter;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
@@ -80,7 +82,8 @@ class CatalogRouteLocatorTest {
               new BackendCircuitBreakers(CircuitBreakerRegistry.ofDefaults())),
           new MockResponseGatewayFilterFactory(),
           new OpenApiExporter(JsonMapper.shared()),
-          new RateLimitGatewayFilterFactory(new LocalRateLimiter(10), new SimpleMeterRegistry()));
+          new RateLimitGatewayFilterFactory(new LocalRateLimiter(10), new SimpleMeterRegistry()),
+          new IdempotencyGatewayFilterFactory(new MemoryIdempotencyStore(10)));
 
   private final ApiCatalog catalog =
       new ApiCatalog(

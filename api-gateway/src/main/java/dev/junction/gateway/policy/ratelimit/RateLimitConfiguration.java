@@ -1,26 +1,21 @@
 package dev.junction.gateway.policy.ratelimit;
 
+import dev.junction.gateway.policy.SharedState;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The bucket store chosen by {@code junction.gateway.rate-limit.redis-url}, and the filter. */
+/** The bucket store (Redis when {@code junction.gateway.redis.url} is set), and the filter. */
 @Configuration(proxyBeanMethods = false)
 public class RateLimitConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
-
   @Bean(destroyMethod = "close")
-  RateLimiter rateLimiter(RateLimitProperties properties) {
-    if (properties.usesRedis()) {
-      log.info("Rate-limit buckets are shared in Redis at {}", properties.redisUrl());
-      return new RedisRateLimiter(
-          properties.redisUrl(), properties.redisTimeout(), properties.maxKeys());
-    }
-    log.info("Rate-limit buckets are kept in this instance's memory");
-    return new LocalRateLimiter(properties.maxKeys());
+  RateLimiter rateLimiter(RateLimitProperties properties, SharedState state) {
+    return state
+        .redis()
+        .<RateLimiter>map(
+            redis -> new RedisRateLimiter(redis, state.timeout(), properties.maxKeys()))
+        .orElseGet(() -> new LocalRateLimiter(properties.maxKeys()));
   }
 
   @Bean

@@ -9,10 +9,7 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,22 +24,17 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
   private final AsyncProxyManager<byte[]> buckets;
   private final Cache<String, AsyncBucketProxy> proxies;
   private final Duration timeout;
 
   /**
-   * @param url e.g. {@code redis://127.0.0.1:6379}
+   * @param connection the shared Redis connection (its owner closes it)
    * @param timeout longest wait for Redis per call
    * @param maxKeys most bucket proxies kept in this instance
    */
-  public RedisRateLimiter(String url, Duration timeout, long maxKeys) {
-    RedisURI uri = RedisURI.create(url);
-    uri.setTimeout(timeout);
-    this.client = RedisClient.create(uri);
-    this.connection = client.connect(ByteArrayCodec.INSTANCE);
+  public RedisRateLimiter(
+      StatefulRedisConnection<byte[], byte[]> connection, Duration timeout, long maxKeys) {
     this.timeout = timeout;
     this.buckets =
         Bucket4jLettuce.casBasedBuilder(connection)
@@ -77,7 +69,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public void close() {
-    connection.close();
-    client.shutdown();
+    proxies.invalidateAll();
   }
 }

@@ -54,7 +54,7 @@ class RateLimitIT {
             mock: {status: 200, body: {pong: true}}
         """
             .formatted(LIMIT));
-    String redis = "--junction.gateway.rate-limit.redis-url=" + REDIS;
+    String redis = "--junction.gateway.redis.url=" + REDIS;
     gateways =
         List.of(stack.startGateway(catalog, 0, redis), stack.startGateway(catalog, 1, redis));
     token = stack.token("load-test", "");
