@@ -131,6 +131,8 @@ class GatewayIT {
         name: notes
         version: v1
         basePath: /notes/v1
+        policies:
+          idempotency: {ttl: 1h}
         operations:
           - id: addNote
             method: POST
@@ -439,6 +441,25 @@ class GatewayIT {
     JsonNode v1Body = JSON.readTree(command(v1).getBody());
     assertThat(v1Body.get("text").asString()).isEqualTo("v1 client");
     assertThat(v1Body.get("pinned").isNull()).as("the new field's default").isTrue();
+  }
+
+  @Test
+  void runsAWorkflowOnceForARepeatedIdempotencyKey() throws Exception {
+    String token = validToken("orders:write");
+    String key = java.util.UUID.randomUUID().toString();
+    String body = "{\"text\":\"once " + key + "\"}";
+
+    HttpResponse<String> first = post(NOTES, token, body, "Idempotency-Key", key);
+    HttpResponse<String> repeat = post(NOTES, token, body, "Idempotency-Key", key);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(repeat.statusCode()).isEqualTo(201);
+    assertThat(repeat.body()).isEqualTo(first.body());
+    assertThat(repeat.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(command(first).getBody()).contains(key);
+    assertThat(orchestrator.commands.values())
+        .filteredOn(record -> record.value().getBody().contains(key))
+        .hasSize(1);
   }
 
   /** Last: it stops the registry. */

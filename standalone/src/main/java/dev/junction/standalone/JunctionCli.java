@@ -69,6 +69,9 @@ public final class JunctionCli {
           bench-history [--runs N]      time the run history API with N runs (100000) kept
           schemas check|register|release [--registry URL]
                                         check and register the Avro schemas (docs/schemas.md)
+          apis import FILE [--mock] [--name N] [--version V] [--backend URL] ...
+                                        import an OpenAPI 3 document into the API catalog
+                                        (bin/junction apis help; docs/policies.md)
         """);
     return status;
   }
@@ -99,6 +102,8 @@ public final class JunctionCli {
 
           Gateway          %s   (readiness: %s/actuator/health/readiness)
           Sample API       POST %s/orders/v1/orders
+          Petstore (mocks) GET  %s/petstore/v3/pet/10   (20 calls per 10 s per client)
+          OpenAPI          GET  %s/apis/petstore/v3/openapi.json
           Run history      GET  %s/runs/{runId}
           Dev issuer       %s   (client %s, secret %s)
           Schema registry  %s
@@ -115,6 +120,8 @@ public final class JunctionCli {
         Press Ctrl-C to stop everything.
         """,
         took.toMillis() / 1000.0,
+        settings.gatewayUrl(0),
+        settings.gatewayUrl(0),
         settings.gatewayUrl(0),
         settings.gatewayUrl(0),
         settings.gatewayUrl(0),

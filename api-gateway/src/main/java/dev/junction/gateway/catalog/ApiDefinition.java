@@ -1,6 +1,9 @@
 package dev.junction.gateway.catalog;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
 
 /**
  * One API version of the catalog (one YAML file), validated.
@@ -12,6 +15,11 @@ import java.util.List;
  * @param basePath path prefix of every operation
  * @param operations the operations, in file order
  * @param source the file, relative to the catalog folder, for messages
+ * @param cors cross-origin calls allowed from browsers, or {@code null} for none
+ * @param methods the only methods served (others get 405), or {@code null} for every method of the
+ *     operations
+ * @param openapi the OpenAPI document the API was imported from (absolute), whose schemas and
+ *     examples the exported document reuses; {@code null} when there is none
  */
 public record ApiDefinition(
     String name,
@@ -20,9 +28,30 @@ public record ApiDefinition(
     String description,
     String basePath,
     List<Operation> operations,
-    String source) {
+    String source,
+    CorsPolicy cors,
+    Set<HttpMethod> methods,
+    Path openapi) {
 
   public ApiDefinition {
     operations = List.copyOf(operations);
+    methods = methods == null ? null : Set.copyOf(methods);
+  }
+
+  /** An API version written by hand, not imported from an OpenAPI document. */
+  public ApiDefinition(
+      String name,
+      String version,
+      String title,
+      String description,
+      String basePath,
+      List<Operation> operations,
+      String source) {
+    this(name, version, title, description, basePath, operations, source, null, null, null);
+  }
+
+  /** The catalog's name of this version, e.g. {@code orders-v1}. */
+  public String id() {
+    return name + "-" + version;
   }
 }

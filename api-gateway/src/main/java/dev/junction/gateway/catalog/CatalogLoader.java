@@ -2,6 +2,8 @@ package dev.junction.gateway.catalog;
 
 import dev.junction.contract.schema.ApiSchemas;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +24,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -41,7 +48,17 @@ public final class CatalogLoader {
   private static final Set<HttpMethod> METHODS =
       Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
   private static final Set<String> API_KEYS =
-      Set.of("name", "version", "title", "description", "basePath", "unknownFields", "operations");
+      Set.of(
+          "name",
+          "version",
+          "title",
+          "description",
+          "basePath",
+          "unknownFields",
+          "backend",
+          "policies",
+          "openapi",
+          "operations");
   private static final Set<String> OPERATION_KEYS =
       Set.of(
           "id",
@@ -54,7 +71,30 @@ public final class CatalogLoader {
           "response",
           "backend",
           "timeout",
-          "onTimeout");
+          "onTimeout",
+          "mock",
+          "policies");
+  private static final Set<String> HTTP_BACKEND_KEYS =
+      Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
+  private static final Set<String> API_POLICY_KEYS =
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cors", "methods");
+  private static final Set<String> OPERATION_POLICY_KEYS =
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency");
+  private static final Set<String> CORS_KEYS =
+      Set.of(
+          "allowedOrigins",
+          "allowedMethods",
+          "allowedHeaders",
+          "exposedHeaders",
+          "allowCredentials",
+          "maxAge");
+  private static final Pattern CIDR =
+      // literal addresses only: a host name would be looked up in DNS
+      Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(/\\d{1,3})?");
+  private static final Set<String> RATE_LIMIT_KEYS = Set.of("limit", "window", "key");
+  private static final Duration DEFAULT_BACKEND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final Duration defaultTimeout;
@@ -152,6 +192,14 @@ public final class CatalogLoader {
       String basePath =
           text(root, "basePath", true, BASE_PATH, "a path like /orders/v1, without a trailing /");
       UnknownFields unknownFields = unknownFields(root);
+      Backend apiBackend = root.has("backend") ? backend(root.get("backend"), "backend") : null;
+      String apiId = name + "-" + version;
+      JsonNode apiPolicies = root.get("policies");
+      Policies policies = policies(apiPolicies, "policies", apiId, API_POLICY_KEYS, Policies.NONE);
+      CorsPolicy cors = apiPolicies == null ? null : cors(apiPolicies.get("cors"));
+      Set<HttpMethod> methods = apiPolicies == null ? null : methodList(apiPolicies.get("methods"));
+      Path openapi = openapi(root);
+      Defaults defaults = new Defaults(root.has("backend"), apiBackend, policies, apiId);
       List<Operation> operations = new ArrayList<>();
       JsonNode ops = root.get("operations");
       if (ops == null || !ops.isArray() || ops.isEmpty()) {
@@ -162,7 +210,13 @@ public final class CatalogLoader {
         for (int i = 0; i < ops.size(); i++) {
           Operation operation =
               operation(
-                  ops.get(i), "operations[" + i + "]", name, version, basePath, unknownFields);
+                  ops.get(i),
+                  "operations[" + i + "]",
+                  name,
+                  version,
+                  basePath,
+                  unknownFields,
+                  defaults);
           if (operation == null) {
             continue;
           }
@@ -177,7 +231,8 @@ public final class CatalogLoader {
           operations.add(operation);
         }
       }
-      return new ApiDefinition(name, version, title, description, basePath, operations, source);
+      return new ApiDefinition(
+          name, version, title, description, basePath, operations, source, cors, methods, openapi);
     }
 
     private Operation operation(
@@ -186,7 +241,8 @@ public final class CatalogLoader {
         String api,
         String version,
         String basePath,
-        UnknownFields unknownFields) {
+        UnknownFields unknownFields,
+        Defaults defaults) {
       if (!node.isObject()) {
         problems.add(at + ": must be a mapping");
         return null;
@@ -201,9 +257,20 @@ public final class CatalogLoader {
       List<String> scopes = scopes(node, at);
       Optional<Schema> requestSchema = schema(node, at, "request");
       Optional<Schema> responseSchema = schema(node, at, "response");
-      String workflow = backend(node, at);
+      Backend backend = operationBackend(node, at, defaults);
       Duration timeout = timeout(node, at);
       OnTimeout onTimeout = onTimeout(node, at);
+      Policies policies =
+          policies(
+              node.get("policies"),
+              at + ".policies",
+              defaults.apiId() + "." + id,
+              OPERATION_POLICY_KEYS,
+              defaults.policies());
+      if (requestSchema.isPresent() && backend != null && !(backend instanceof Backend.Workflow)) {
+        // the body is streamed to a pass-through backend as it comes, never buffered here
+        problems.add(at + ".request.schema: is only supported with a workflow backend");
+      }
       if (problems.size() > before || basePath == null) {
         return null;
       }
@@ -218,9 +285,10 @@ public final class CatalogLoader {
           requestSchema,
           responseSchema,
           unknownFields,
-          workflow,
+          backend,
           timeout,
-          onTimeout);
+          onTimeout,
+          policies);
     }
 
     private HttpMethod method(JsonNode node, String at) {
@@ -317,22 +385,480 @@ public final class CatalogLoader {
       return Optional.empty();
     }
 
-    private String backend(JsonNode node, String at) {
-      JsonNode backend = node.get("backend");
-      String where = at + ".backend";
-      if (backend == null || !backend.isObject()) {
-        problems.add(where + ": must be a mapping with 'workflow'");
-        return null;
+    /** The operation's mock, else its own backend, else the API's. */
+    private Backend operationBackend(JsonNode node, String at, Defaults defaults) {
+      if (node.has("mock")) {
+        if (node.has("backend")) {
+          // checked for mistakes even though the mock answers instead
+          backend(node.get("backend"), at + ".backend");
+        }
+        MockResponse mock = mock(node.get("mock"), at + ".mock");
+        return mock == null ? null : new Backend.Mock(mock);
       }
-      if (backend.has("url")) {
-        // TODO(pass-through APIs): proxy to backend.url; until then a file using it must not load
-        // silently as if it worked.
+      if (node.has("backend")) {
+        return backend(node.get("backend"), at + ".backend");
+      }
+      if (!defaults.backendDeclared()) {
         problems.add(
-            where + ".url: pass-through backends are not supported yet; use backend.workflow");
+            at
+                + ".backend: is required (a mapping with 'workflow' or 'url'), unless the API sets"
+                + " a backend or the operation a mock");
+      }
+      return defaults.backend();
+    }
+
+    private Backend backend(JsonNode backend, String where) {
+      if (backend == null || !backend.isObject()) {
+        problems.add(where + ": must be a mapping with 'workflow' or 'url'");
         return null;
       }
-      unknownKeys(backend, where + ".", Set.of("workflow"));
-      return text(backend, where, "workflow", true, NAME, "lowercase letters, digits and dashes");
+      if (backend.has("workflow") == backend.has("url")) {
+        problems.add(where + ": must have exactly one of 'workflow' and 'url'");
+        return null;
+      }
+      if (backend.has("workflow")) {
+        unknownKeys(backend, where + ".", Set.of("workflow"));
+        String workflow =
+            text(backend, where, "workflow", true, NAME, "lowercase letters, digits and dashes");
+        return workflow == null ? null : new Backend.Workflow(workflow);
+      }
+      unknownKeys(backend, where + ".", HTTP_BACKEND_KEYS);
+      URI url = backendUrl(backend, where);
+      Duration timeout =
+          duration(backend, where, "timeout", DEFAULT_BACKEND_TIMEOUT, "5s or 500ms");
+      Duration connectTimeout =
+          duration(backend, where, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, "2s or 500ms");
+      RetryPolicy retry = retry(backend.get("retry"), where + ".retry");
+      CircuitBreakerPolicy circuitBreaker =
+          circuitBreaker(backend.get("circuitBreaker"), where + ".circuitBreaker");
+      if (url == null || timeout == null || connectTimeout == null) {
+        return null;
+      }
+      return new Backend.Http(url, timeout, connectTimeout, retry, circuitBreaker);
+    }
+
+    private URI backendUrl(JsonNode backend, String where) {
+      String value = text(backend, where, "url", true, null, null);
+      if (value == null) {
+        return null;
+      }
+      try {
+        URI url = new URI(value);
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+            || url.getHost() == null
+            || url.getRawQuery() != null
+            || url.getRawFragment() != null) {
+          problems.add(
+              where
+                  + ".url: must be an http or https URL without query or fragment, got '"
+                  + value
+                  + "'");
+          return null;
+        }
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        // without a trailing slash, so that base + "/pets" never doubles it
+        return url.resolve(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      } catch (URISyntaxException e) {
+        problems.add(where + ".url: is not a valid URL: " + e.getMessage());
+        return null;
+      }
+    }
+
+    private RetryPolicy retry(JsonNode node, String where) {
+      if (node == null || node.isNull()) {
+        return RetryPolicy.DEFAULT;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with retries, methods, backoff");
+        return RetryPolicy.DEFAULT;
+      }
+      unknownKeys(node, where + ".", Set.of("retries", "methods", "backoff"));
+      int retries = (int) number(node, where, "retries", RetryPolicy.DEFAULT.retries(), 0, 10);
+      Set<HttpMethod> methods = RetryPolicy.DEFAULT.methods();
+      JsonNode list = node.get("methods");
+      if (list != null) {
+        if (!list.isArray() || list.isEmpty()) {
+          problems.add(where + ".methods: must be a non-empty list of HTTP methods");
+        } else {
+          methods = new LinkedHashSet<>();
+          for (int i = 0; i < list.size(); i++) {
+            String method = list.get(i).asString("");
+            if (!method.matches("GET|HEAD|OPTIONS|PUT|DELETE|POST|PATCH")) {
+              problems.add(
+                  "%s.methods[%d]: must be an HTTP method in capitals, got '%s'"
+                      .formatted(where, i, method));
+            } else {
+              methods.add(HttpMethod.valueOf(method));
+            }
+          }
+        }
+      }
+      Duration backoff =
+          duration(node, where, "backoff", RetryPolicy.DEFAULT.backoff(), "100ms or 1s");
+      return new RetryPolicy(
+          retries, methods, backoff == null ? RetryPolicy.DEFAULT.backoff() : backoff);
+    }
+
+    private CircuitBreakerPolicy circuitBreaker(JsonNode node, String where) {
+      CircuitBreakerPolicy d = CircuitBreakerPolicy.DEFAULT;
+      if (node == null || node.isNull()) {
+        return d;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping");
+        return d;
+      }
+      unknownKeys(
+          node,
+          where + ".",
+          Set.of("enabled", "failureRateThreshold", "slidingWindow", "minimumCalls", "openFor"));
+      JsonNode enabled = node.get("enabled");
+      if (enabled != null && !enabled.isBoolean()) {
+        problems.add(where + ".enabled: must be true or false");
+      }
+      long threshold =
+          number(node, where, "failureRateThreshold", (long) d.failureRateThreshold(), 1, 100);
+      long window = number(node, where, "slidingWindow", d.slidingWindow(), 1, 10_000);
+      long minimum = number(node, where, "minimumCalls", d.minimumCalls(), 1, 10_000);
+      Duration openFor = duration(node, where, "openFor", d.openFor(), "30s or 1m");
+      return new CircuitBreakerPolicy(
+          enabled == null || enabled.asBoolean(),
+          (float) threshold,
+          (int) window,
+          (int) minimum,
+          openFor == null ? d.openFor() : openFor);
+    }
+
+    private MockResponse mock(JsonNode node, String where) {
+      if (node == null || !node.isObject()) {
+        problems.add(where + ": must be a mapping with status, and optionally body");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("status", "contentType", "headers", "body"));
+      int status = (int) number(node, where, "status", 200, 100, 599);
+      String contentType = text(node, where, "contentType", false, null, null);
+      Map<String, String> headers = new LinkedHashMap<>();
+      JsonNode headerNode = node.get("headers");
+      if (headerNode != null) {
+        if (!headerNode.isObject()) {
+          problems.add(where + ".headers: must be a mapping of header names to values");
+        } else {
+          for (String header : headerNode.propertyNames()) {
+            headers.put(header, headerNode.get(header).asString(""));
+          }
+        }
+      }
+      JsonNode bodyNode = node.get("body");
+      String body = null;
+      if (bodyNode != null && !bodyNode.isNull()) {
+        // a YAML structure is sent as JSON; a text value as it is
+        body = bodyNode.isString() ? bodyNode.asString() : JSON.writeValueAsString(bodyNode);
+        if (contentType == null) {
+          contentType = bodyNode.isString() ? "text/plain" : "application/json";
+        }
+      }
+      return new MockResponse(status, contentType, headers, body);
+    }
+
+    /**
+     * The policies of a {@code policies} mapping on top of {@code inherited}: rate limits add up;
+     * an IP filter or request limits replace the inherited ones.
+     */
+    private Policies policies(
+        JsonNode node, String where, String name, Set<String> keys, Policies inherited) {
+      if (node == null || node.isNull()) {
+        return inherited;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping of policies (" + new TreeSet<>(keys) + ")");
+        return inherited;
+      }
+      unknownKeys(node, where + ".", keys);
+      List<RateLimitPolicy> rateLimits = new ArrayList<>(inherited.rateLimits());
+      JsonNode rateLimit = node.get("rateLimit");
+      if (rateLimit != null && rateLimit.isArray()) {
+        for (int i = 0; i < rateLimit.size(); i++) {
+          RateLimitPolicy policy =
+              rateLimit(rateLimit.get(i), where + ".rateLimit[" + i + "]", name + "#" + i);
+          if (policy != null) {
+            rateLimits.add(policy);
+          }
+        }
+      } else if (rateLimit != null) {
+        RateLimitPolicy policy = rateLimit(rateLimit, where + ".rateLimit", name);
+        if (policy != null) {
+          rateLimits.add(policy);
+        }
+      }
+      Optional<IpFilterPolicy> ipFilter =
+          node.has("ipFilter")
+              ? Optional.ofNullable(ipFilter(node.get("ipFilter"), where + ".ipFilter"))
+              : inherited.ipFilter();
+      Optional<RequestLimits> limits =
+          node.has("requestLimits")
+              ? Optional.ofNullable(
+                  requestLimits(node.get("requestLimits"), where + ".requestLimits"))
+              : inherited.requestLimits();
+      Optional<IdempotencyPolicy> idempotency =
+          node.has("idempotency")
+              ? Optional.ofNullable(idempotency(node.get("idempotency"), where + ".idempotency"))
+              : inherited.idempotency();
+      return new Policies(rateLimits, ipFilter, limits, idempotency);
+    }
+
+    private IdempotencyPolicy idempotency(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping (ttl, wait, required)");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("ttl", "wait", "required"));
+      Duration ttl = duration(node, where, "ttl", Duration.ofHours(24), "24h or 30m");
+      Duration wait = duration(node, where, "wait", Duration.ofSeconds(10), "10s");
+      JsonNode required = node.get("required");
+      if (required != null && !required.isBoolean()) {
+        problems.add(where + ".required: must be true or false");
+      }
+      if (ttl == null || wait == null) {
+        return null;
+      }
+      return new IdempotencyPolicy(ttl, wait, required != null && required.asBoolean());
+    }
+
+    private IpFilterPolicy ipFilter(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with allow and/or deny lists of CIDR ranges");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("allow", "deny"));
+      List<String> allow = cidrs(node.get("allow"), where + ".allow");
+      List<String> deny = cidrs(node.get("deny"), where + ".deny");
+      if (allow.isEmpty() && deny.isEmpty()) {
+        problems.add(where + ": needs an allow or a deny list");
+        return null;
+      }
+      return new IpFilterPolicy(allow, deny);
+    }
+
+    private List<String> cidrs(JsonNode list, String where) {
+      if (list == null || list.isNull()) {
+        return List.of();
+      }
+      if (!list.isArray()) {
+        problems.add(where + ": must be a list of CIDR ranges like 10.0.0.0/8");
+        return List.of();
+      }
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        String value = list.get(i).asString("");
+        if (!validCidr(value)) {
+          problems.add(
+              "%s[%d]: must be an IP address or CIDR range like 10.0.0.0/8, got '%s'"
+                  .formatted(where, i, value));
+        } else {
+          result.add(value);
+        }
+      }
+      return result;
+    }
+
+    private static boolean validCidr(String value) {
+      if (!CIDR.matcher(value).matches()) {
+        return false;
+      }
+      try {
+        new IpAddressMatcher(value);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
+    private RequestLimits requestLimits(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with maxBodySize and/or maxHeaderSize");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("maxBodySize", "maxHeaderSize"));
+      DataSize body = dataSize(node, where, "maxBodySize");
+      DataSize headers = dataSize(node, where, "maxHeaderSize");
+      return body == null && headers == null ? null : new RequestLimits(body, headers);
+    }
+
+    private DataSize dataSize(JsonNode node, String at, String key) {
+      String value = text(node, at, key, false, null, null);
+      if (value == null) {
+        return null;
+      }
+      try {
+        DataSize size = DataSize.parse(value);
+        if (size.toBytes() <= 0) {
+          problems.add(at + "." + key + ": must be positive, got '" + value + "'");
+          return null;
+        }
+        return size;
+      } catch (IllegalArgumentException e) {
+        problems.add(at + "." + key + ": must be a size like 64KB or 1MB, got '" + value + "'");
+        return null;
+      }
+    }
+
+    private CorsPolicy cors(JsonNode node) {
+      String where = "policies.cors";
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with allowedOrigins");
+        return null;
+      }
+      unknownKeys(node, where + ".", CORS_KEYS);
+      List<String> origins = strings(node.get("allowedOrigins"), where + ".allowedOrigins");
+      if (origins.isEmpty()) {
+        problems.add(where + ".allowedOrigins: must list at least one origin (or \"*\")");
+      }
+      JsonNode credentials = node.get("allowCredentials");
+      if (credentials != null && !credentials.isBoolean()) {
+        problems.add(where + ".allowCredentials: must be true or false");
+      }
+      boolean allowCredentials = credentials != null && credentials.asBoolean();
+      if (allowCredentials && origins.contains("*")) {
+        problems.add(where + ": allowCredentials cannot be used with the origin \"*\"");
+      }
+      List<String> methods = strings(node.get("allowedMethods"), where + ".allowedMethods");
+      List<String> headers =
+          node.has("allowedHeaders")
+              ? strings(node.get("allowedHeaders"), where + ".allowedHeaders")
+              : List.of("*");
+      List<String> exposed =
+          node.has("exposedHeaders")
+              ? strings(node.get("exposedHeaders"), where + ".exposedHeaders")
+              : CorsPolicy.DEFAULT_EXPOSED;
+      Duration maxAge = duration(node, where, "maxAge", Duration.ofMinutes(30), "30m or 1h");
+      return new CorsPolicy(
+          origins,
+          methods,
+          headers,
+          exposed,
+          allowCredentials,
+          maxAge == null ? Duration.ofMinutes(30) : maxAge);
+    }
+
+    private Set<HttpMethod> methodList(JsonNode node) {
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      Set<HttpMethod> methods = new LinkedHashSet<>();
+      for (String method : strings(node, "policies.methods")) {
+        if (!method.matches("GET|HEAD|OPTIONS|PUT|DELETE|POST|PATCH")) {
+          problems.add(
+              "policies.methods: must hold HTTP methods in capitals, got '" + method + "'");
+        } else {
+          methods.add(HttpMethod.valueOf(method));
+        }
+      }
+      return methods;
+    }
+
+    private List<String> strings(JsonNode node, String where) {
+      if (node == null || node.isNull()) {
+        return List.of();
+      }
+      if (!node.isArray()) {
+        problems.add(where + ": must be a list");
+        return List.of();
+      }
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < node.size(); i++) {
+        if (!node.get(i).isString() || node.get(i).asString().isBlank()) {
+          problems.add("%s[%d]: must be a text value".formatted(where, i));
+        } else {
+          values.add(node.get(i).asString().trim());
+        }
+      }
+      return values;
+    }
+
+    private RateLimitPolicy rateLimit(JsonNode node, String where, String name) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping with limit, window and key");
+        return null;
+      }
+      int before = problems.size();
+      unknownKeys(node, where + ".", RATE_LIMIT_KEYS);
+      if (!node.has("limit")) {
+        problems.add(where + ".limit: is required");
+      }
+      long limit = number(node, where, "limit", 1, 1, 1_000_000_000);
+      if (!node.has("window")) {
+        problems.add(where + ".window: is required (e.g. 10s, 1m, 1d)");
+      }
+      Duration window = duration(node, where, "window", Duration.ofSeconds(1), "10s or 1d");
+      String keyText = text(node, where, "key", false, null, null);
+      RateLimitKey key =
+          keyText == null
+              ? new RateLimitKey(RateLimitKey.Kind.CLIENT, null)
+              : RateLimitKey.parse(keyText).orElse(null);
+      if (key == null) {
+        problems.add(
+            where + ".key: must be client, subject, ip or header:NAME, got '" + keyText + "'");
+      }
+      if (problems.size() > before) {
+        return null;
+      }
+      return new RateLimitPolicy(name, limit, window, key);
+    }
+
+    private Path openapi(JsonNode root) {
+      String file = text(root, "openapi", false, null, null);
+      if (file == null) {
+        return null;
+      }
+      Path dir = catalogDir.toAbsolutePath().normalize();
+      Path path = dir.resolve(file).normalize();
+      if (!path.startsWith(dir)) {
+        problems.add("openapi: '" + file + "' is outside the catalog folder");
+        return null;
+      }
+      if (!Files.isRegularFile(path)) {
+        problems.add(
+            "openapi: file '" + file + "' does not exist (relative to the catalog folder)");
+        return null;
+      }
+      return path;
+    }
+
+    private long number(JsonNode node, String at, String key, long fallback, long min, long max) {
+      JsonNode value = node.get(key);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        problems.add(
+            "%s.%s: must be a whole number from %d to %d, got '%s'"
+                .formatted(at, key, min, max, value.asString("")));
+        return fallback;
+      }
+      return value.asLong();
+    }
+
+    private Duration duration(
+        JsonNode node, String at, String key, Duration fallback, String example) {
+      String value = text(node, at, key, false, null, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        Duration duration = DurationStyle.detectAndParse(value);
+        if (duration.isNegative() || duration.isZero()) {
+          problems.add(at + "." + key + ": must be positive, got '" + value + "'");
+          return null;
+        }
+        return duration;
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            at + "." + key + ": must be a duration like " + example + ", got '" + value + "'");
+        return null;
+      }
     }
 
     private Duration timeout(JsonNode node, String at) {
@@ -423,4 +949,8 @@ public final class CatalogLoader {
       }
     }
   }
+
+  /** What an API file sets for all its operations. */
+  private record Defaults(
+      boolean backendDeclared, Backend backend, Policies policies, String apiId) {}
 }

@@ -23,9 +23,10 @@ import org.springframework.http.HttpMethod;
  *     through, if the operation declares one
  * @param unknownFields what happens to body members the request schema does not declare (the API's
  *     {@code unknownFields} setting)
- * @param workflow workflow the orchestrator runs for a call
+ * @param backend where calls go: a workflow, an HTTP backend or a mock response
  * @param timeout how long the gateway waits for the workflow's reply
  * @param onTimeout what the gateway answers when the reply does not come in time
+ * @param policies the policies a call goes through, the API's and the operation's own
  */
 public record Operation(
     String api,
@@ -38,11 +39,22 @@ public record Operation(
     Optional<Schema> requestSchema,
     Optional<Schema> responseSchema,
     UnknownFields unknownFields,
-    String workflow,
+    Backend backend,
     Duration timeout,
-    OnTimeout onTimeout) {
+    OnTimeout onTimeout,
+    Policies policies) {
 
   public Operation {
     scopes = List.copyOf(scopes);
+  }
+
+  /** The rate limits a call must pass, API-wide ones first. */
+  public List<RateLimitPolicy> rateLimits() {
+    return policies.rateLimits();
+  }
+
+  /** The workflow of a composite operation; {@code null} for other backends. */
+  public String workflow() {
+    return backend instanceof Backend.Workflow workflow ? workflow.name() : null;
   }
 }

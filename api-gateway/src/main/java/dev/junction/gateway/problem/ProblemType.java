@@ -25,6 +25,33 @@ public enum ProblemType {
   BAD_GATEWAY("bad-gateway", HttpStatus.BAD_GATEWAY, "An upstream service did not answer"),
   GATEWAY_TIMEOUT(
       "gateway-timeout", HttpStatus.GATEWAY_TIMEOUT, "The workflow did not answer in time"),
+  BACKEND_UNREACHABLE(
+      "backend-unreachable", HttpStatus.BAD_GATEWAY, "The backend could not be reached"),
+  BACKEND_TIMEOUT(
+      "backend-timeout", HttpStatus.GATEWAY_TIMEOUT, "The backend did not answer in time"),
+  BACKEND_CIRCUIT_OPEN(
+      "backend-circuit-open",
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The backend is failing; calls are suspended for a while"),
+  RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+  IDEMPOTENCY_KEY_MISSING(
+      "idempotency-key-missing",
+      HttpStatus.BAD_REQUEST,
+      "This operation needs an Idempotency-Key header"),
+  IDEMPOTENCY_KEY_REUSED(
+      "idempotency-key-reused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The Idempotency-Key was used for another request"),
+  IDEMPOTENCY_KEY_IN_USE(
+      "idempotency-key-in-use",
+      HttpStatus.CONFLICT,
+      "A request with this Idempotency-Key is still being processed"),
+  ADDRESS_DENIED("address-denied", HttpStatus.FORBIDDEN, "Calls from this address are not allowed"),
+  CORS_REJECTED("cors-rejected", HttpStatus.FORBIDDEN, "Cross-origin call not allowed"),
+  HEADERS_TOO_LARGE(
+      "headers-too-large",
+      HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+      "The request headers are too large"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   /** Prefix of every Junction problem type URI. */

@@ -2,9 +2,19 @@ package dev.junction.gateway.routing;
 
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.openapi.OpenApiExporter;
+import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
+import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
+import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +42,10 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): scope check, body validation, workflow call.
+ *   <li>one route per operation (method and path): idempotency (unsafe methods), IP filter, size
+ *       limits, scope check, rate limits, then body validation and the workflow call (composite),
+ *       the proxy filters of {@link PassThroughRoutes} (pass-through), or the mock response.
+ *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
  *
@@ -62,6 +75,14 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final BodyValidationGatewayFilterFactory bodyValidation;
   private final WorkflowGatewayFilterFactory workflow;
   private final MethodNotAllowedGatewayFilterFactory methodNotAllowed;
+  private final PassThroughRoutes passThrough;
+  private final MockResponseGatewayFilterFactory mock;
+  private final OpenApiExporter openApi;
+  private final RateLimitGatewayFilterFactory rateLimit;
+  private final IdempotencyGatewayFilterFactory idempotency;
+  private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
+  private final RequestLimitsGatewayFilterFactory requestLimits =
+      new RequestLimitsGatewayFilterFactory();
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -69,13 +90,23 @@ public final class CatalogRouteLocator implements RouteLocator {
       ScopeCheckGatewayFilterFactory scopeCheck,
       BodyValidationGatewayFilterFactory bodyValidation,
       WorkflowGatewayFilterFactory workflow,
-      MethodNotAllowedGatewayFilterFactory methodNotAllowed) {
+      MethodNotAllowedGatewayFilterFactory methodNotAllowed,
+      PassThroughRoutes passThrough,
+      MockResponseGatewayFilterFactory mock,
+      OpenApiExporter openApi,
+      RateLimitGatewayFilterFactory rateLimit,
+      IdempotencyGatewayFilterFactory idempotency) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
     this.bodyValidation = bodyValidation;
     this.workflow = workflow;
     this.methodNotAllowed = methodNotAllowed;
+    this.passThrough = passThrough;
+    this.mock = mock;
+    this.openApi = openApi;
+    this.rateLimit = rateLimit;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -143,34 +174,28 @@ public final class CatalogRouteLocator implements RouteLocator {
             .build());
     Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
     Map<String, String> apiByPath = new LinkedHashMap<>();
-    for (Operation operation : current.operations()) {
-      PathPattern pattern = parse(operation.path());
-      List<GatewayFilter> filters = new ArrayList<>();
-      filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
-      operation
-          .requestSchema()
-          .ifPresent(
-              schema ->
-                  filters.add(
-                      bodyValidation.apply(
-                          new BodyValidationGatewayFilterFactory.Config(
-                              schema, operation.unknownFields()))));
-      filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
+    for (ApiDefinition api : current.apis()) {
       routes.add(
           Route.async()
-              .id(operation.api() + "-" + operation.apiVersion() + "-" + operation.id())
+              .id(api.id() + "-openapi")
               .order(order++)
               .uri(NO_UPSTREAM)
-              .predicate(matches(Set.of(operation.method()), pattern))
-              .filters(ordered(filters))
-              .metadata(API, operation.api() + "-" + operation.apiVersion())
-              .metadata(OPERATION, operation.id())
+              .predicate(matches(Set.of(HttpMethod.GET), parse(OpenApiExporter.path(api))))
+              .filters(ordered(List.of(openApi.filter(api))))
+              .metadata(API, api.id())
+              .metadata(OPERATION, "openapi")
               .build());
-      methodsByPath
-          .computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>())
-          .add(operation.method().name());
-      apiByPath.putIfAbsent(
-          pattern.getPatternString(), operation.api() + "-" + operation.apiVersion());
+      for (Operation operation : bySpecificity(api.operations())) {
+        PathPattern pattern = parse(operation.path());
+        Set<String> allowed =
+            methodsByPath.computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>());
+        // the API's method allow-list: other methods are answered 405 by the path's route
+        if (api.methods() == null || api.methods().contains(operation.method())) {
+          routes.add(operationRoute(api, operation, order++));
+          allowed.add(operation.method().name());
+        }
+        apiByPath.putIfAbsent(pattern.getPatternString(), api.id());
+      }
     }
     for (Map.Entry<String, Set<String>> path : methodsByPath.entrySet()) {
       routes.add(
@@ -191,14 +216,97 @@ public final class CatalogRouteLocator implements RouteLocator {
     return routes;
   }
 
+  /** The route of one operation: its filters depend on where its calls go. */
+  private Route operationRoute(ApiDefinition api, Operation operation, int order) {
+    String routeId = api.id() + "-" + operation.id();
+    List<GatewayFilter> filters = new ArrayList<>();
+    if (IdempotencyGatewayFilterFactory.UNSAFE.contains(operation.method())) {
+      operation
+          .policies()
+          .idempotency()
+          .ifPresent(
+              policy ->
+                  filters.add(
+                      idempotency.apply(
+                          new IdempotencyGatewayFilterFactory.Config(policy, routeId))));
+    }
+    operation
+        .policies()
+        .ipFilter()
+        .ifPresent(
+            policy -> filters.add(ipFilter.apply(new IpFilterGatewayFilterFactory.Config(policy))));
+    operation
+        .policies()
+        .requestLimits()
+        .ifPresent(
+            limits ->
+                filters.add(
+                    requestLimits.apply(new RequestLimitsGatewayFilterFactory.Config(limits))));
+    filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
+    if (!operation.rateLimits().isEmpty()) {
+      filters.add(
+          rateLimit.apply(new RateLimitGatewayFilterFactory.Config(operation.rateLimits())));
+    }
+    URI uri = NO_UPSTREAM;
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    switch (operation.backend()) {
+      case Backend.Workflow w -> {
+        operation
+            .requestSchema()
+            .ifPresent(
+                schema ->
+                    filters.add(
+                        bodyValidation.apply(
+                            new BodyValidationGatewayFilterFactory.Config(
+                                schema, operation.unknownFields()))));
+        filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
+      }
+      case Backend.Http http -> {
+        filters.addAll(passThrough.filters(operation, http, api.basePath(), routeId));
+        uri = http.url();
+        metadata.putAll(PassThroughRoutes.metadata(http));
+      }
+      case Backend.Mock m ->
+          filters.add(mock.apply(new MockResponseGatewayFilterFactory.Config(m.response())));
+    }
+    metadata.put(API, api.id());
+    metadata.put(OPERATION, operation.id());
+    return Route.async()
+        .id(routeId)
+        .order(order)
+        .uri(uri)
+        .predicate(matches(Set.of(operation.method()), parse(operation.path())))
+        .filters(ordered(filters))
+        .metadata(metadata)
+        .build();
+  }
+
+  /**
+   * Literal segments before variables ({@code /pet/findByStatus} before {@code /pet/{petId}}), so a
+   * variable never captures a path that has its own operation.
+   */
+  private static List<Operation> bySpecificity(List<Operation> operations) {
+    return operations.stream()
+        .sorted(
+            Comparator.comparing(
+                (Operation operation) -> parse(operation.path()),
+                PathPattern.SPECIFICITY_COMPARATOR))
+        .toList();
+  }
+
   /**
    * Orders route filters 1, 2, 3... An unordered filter sorts with SCG's global filters at lowest
-   * precedence, after the routing filter that proxies the request, so it would run too late.
+   * precedence, after the routing filter that proxies the request, so it would run too late. A
+   * filter that brings its own order (one that must wrap SCG's response writer) keeps it.
    */
   private static List<GatewayFilter> ordered(List<GatewayFilter> filters) {
     List<GatewayFilter> ordered = new ArrayList<>();
     for (int i = 0; i < filters.size(); i++) {
-      ordered.add(new OrderedGatewayFilter(filters.get(i), i + 1));
+      GatewayFilter filter = filters.get(i);
+      ordered.add(
+          filter instanceof OrderedGatewayFilter own
+              ? own
+              : new OrderedGatewayFilter(filter, i + 1));
     }
     return ordered;
   }

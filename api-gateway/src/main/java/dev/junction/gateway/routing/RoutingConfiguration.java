@@ -3,13 +3,24 @@ package dev.junction.gateway.routing;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.CatalogLoader;
+import dev.junction.gateway.openapi.OpenApiExporter;
+import dev.junction.gateway.passthrough.BackendCircuitBreakers;
+import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
+import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.filter.factory.PrefixPathGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -80,9 +91,35 @@ public class RoutingConfiguration {
       ScopeCheckGatewayFilterFactory scopeCheck,
       BodyValidationGatewayFilterFactory bodyValidation,
       WorkflowGatewayFilterFactory workflow,
-      MethodNotAllowedGatewayFilterFactory methodNotAllowed) {
+      MethodNotAllowedGatewayFilterFactory methodNotAllowed,
+      PassThroughRoutes passThrough,
+      JsonMapper json,
+      RateLimitGatewayFilterFactory rateLimit,
+      IdempotencyGatewayFilterFactory idempotency) {
     return new CatalogRouteLocator(
-        catalog, gateway.orchestratorUrl(), scopeCheck, bodyValidation, workflow, methodNotAllowed);
+        catalog,
+        gateway.orchestratorUrl(),
+        scopeCheck,
+        bodyValidation,
+        workflow,
+        methodNotAllowed,
+        passThrough,
+        new MockResponseGatewayFilterFactory(),
+        new OpenApiExporter(json),
+        rateLimit,
+        idempotency);
+  }
+
+  @Bean
+  PassThroughRoutes passThroughRoutes(
+      StripPrefixGatewayFilterFactory stripPrefix,
+      PrefixPathGatewayFilterFactory prefixPath,
+      RetryGatewayFilterFactory retry,
+      MeterRegistry meters) {
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    return new PassThroughRoutes(
+        stripPrefix, prefixPath, retry, new BackendCircuitBreakers(breakers));
   }
 
   @Bean

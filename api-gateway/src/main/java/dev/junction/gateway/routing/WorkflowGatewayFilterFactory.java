@@ -4,6 +4,7 @@ import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.problem.ProblemType;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
+import dev.junction.gateway.security.Callers;
 import dev.junction.gateway.web.Preferences;
 import dev.junction.gateway.web.RunIds;
 import dev.junction.wire.WorkflowRequested;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +27,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -154,7 +153,7 @@ public final class WorkflowGatewayFilterFactory
         .setHeaders(forwardedHeaders(http.getHeaders()))
         .setBody(body == null || body.isEmpty() ? null : body)
         .setPrincipal(principal == null ? null : principal.getName())
-        .setClientId(clientId(principal))
+        .setClientId(Callers.clientId(principal))
         .setReplyTopic(replyTopic)
         .setReplyPartition(replyPartition)
         .setRequestedAt(now)
@@ -173,19 +172,6 @@ public final class WorkflowGatewayFilterFactory
           }
         });
     return forwarded;
-  }
-
-  /** The OAuth2 client the token was issued to ({@code client_id}, else {@code azp}). */
-  static String clientId(Principal principal) {
-    if (principal instanceof JwtAuthenticationToken token) {
-      for (String claim : List.of("client_id", "azp")) {
-        String value = token.getToken().getClaimAsString(claim);
-        if (value != null) {
-          return value;
-        }
-      }
-    }
-    return null;
   }
 
   private static Mono<Void> write(ServerHttpResponse response, HttpAnswer answer) {

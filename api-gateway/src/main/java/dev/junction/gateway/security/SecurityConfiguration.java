@@ -1,10 +1,13 @@
 package dev.junction.gateway.security;
 
+import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
 import dev.junction.gateway.problem.ProblemWriter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -38,6 +41,7 @@ public class SecurityConfiguration {
   SecurityWebFilterChain securityWebFilterChain(
       ServerHttpSecurity http,
       ProblemWriter problems,
+      ApiCatalogService catalog,
       ReactiveJwtDecoder decoder,
       TokenCacheProperties tokenCache) {
     ReactiveJwtDecoder tokens =
@@ -54,6 +58,8 @@ public class SecurityConfiguration {
         .logout(ServerHttpSecurity.LogoutSpec::disable)
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        // CORS per API, ahead of authentication: a browser's preflight carries no token
+        .addFilterAt(new CatalogCorsWebFilter(catalog, problems), SecurityWebFiltersOrder.CORS)
         .authorizeExchange(
             exchanges ->
                 exchanges

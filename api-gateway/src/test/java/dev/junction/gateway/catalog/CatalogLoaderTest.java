@@ -117,11 +117,169 @@ class CatalogLoaderTest {
     assertThat(api.operations()).extracting(Operation::id).containsExactly("createOrder");
   }
 
+  static final String PASS_THROUGH =
+      """
+      name: pets
+      version: v1
+      basePath: /pets/v1
+      backend:
+        url: http://127.0.0.1:9100/api/
+        timeout: 2s
+        retry: {retries: 1, methods: [GET], backoff: 50ms}
+        circuitBreaker: {failureRateThreshold: 40, slidingWindow: 10, minimumCalls: 4, openFor: 5s}
+      policies:
+        rateLimit: {limit: 20, window: 10s, key: client}
+      operations:
+        - id: listPets
+          method: GET
+          path: /pets
+          policies:
+            rateLimit:
+              - {limit: 5, window: 1s, key: "header:X-Api-Key"}
+        - id: getPet
+          method: GET
+          path: /pets/{petId}
+          mock:
+            status: 200
+            body: {id: 1, name: Rex}
+        - id: addPet
+          method: POST
+          path: /pets
+          backend:
+            url: https://pets.example/v2
+      """;
+
   @Test
-  void refusesPassThroughBackendsForNow() throws IOException {
-    assertThat(problems(GOOD.replace("workflow: create-order", "url: http://127.0.0.1:9100")))
+  void loadsAPassThroughApiWithItsPolicies() throws IOException {
+    ApiDefinition api = loader.load(dir, write("pets-v1.yaml", PASS_THROUGH));
+
+    Operation list = api.operations().get(0);
+    Backend.Http http = (Backend.Http) list.backend();
+    assertThat(http.url()).hasToString("http://127.0.0.1:9100/api");
+    assertThat(http.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(http.retry())
+        .isEqualTo(new RetryPolicy(1, java.util.Set.of(HttpMethod.GET), Duration.ofMillis(50)));
+    assertThat(http.circuitBreaker())
+        .isEqualTo(new CircuitBreakerPolicy(true, 40, 10, 4, Duration.ofSeconds(5)));
+    assertThat(list.rateLimits())
         .containsExactly(
-            "operations[0].backend.url: pass-through backends are not supported yet; use backend.workflow");
+            new RateLimitPolicy(
+                "pets-v1",
+                20,
+                Duration.ofSeconds(10),
+                new RateLimitKey(RateLimitKey.Kind.CLIENT, null)),
+            new RateLimitPolicy(
+                "pets-v1.listPets#0",
+                5,
+                Duration.ofSeconds(1),
+                new RateLimitKey(RateLimitKey.Kind.HEADER, "X-Api-Key")));
+    assertThat(api.operations().get(1).backend())
+        .isEqualTo(
+            new Backend.Mock(
+                new MockResponse(
+                    200, "application/json", java.util.Map.of(), "{\"id\":1,\"name\":\"Rex\"}")));
+    Backend.Http own = (Backend.Http) api.operations().get(2).backend();
+    assertThat(own.url()).hasToString("https://pets.example/v2");
+    assertThat(own.retry()).isEqualTo(RetryPolicy.DEFAULT);
+    assertThat(own.circuitBreaker()).isEqualTo(CircuitBreakerPolicy.DEFAULT);
+  }
+
+  @Test
+  void namesEveryMistakeOfAPassThroughApi() throws IOException {
+    String bad =
+        PASS_THROUGH
+            .replace("url: http://127.0.0.1:9100/api/", "url: ftp://files.example/x?y=1")
+            .replace("retries: 1", "retries: -1")
+            .replace("methods: [GET]", "methods: [get]")
+            .replace("minimumCalls: 4", "minimumCalls: many")
+            .replace("limit: 20, window: 10s, key: client", "limit: 0, key: everyone")
+            .replace("status: 200", "status: 700")
+            .replace("url: https://pets.example/v2", "queue: q");
+
+    assertThat(problems(bad))
+        .containsExactlyInAnyOrder(
+            "backend.url: must be an http or https URL without query or fragment, got"
+                + " 'ftp://files.example/x?y=1'",
+            "backend.retry.retries: must be a whole number from 0 to 10, got '-1'",
+            "backend.retry.methods[0]: must be an HTTP method in capitals, got 'get'",
+            "backend.circuitBreaker.minimumCalls: must be a whole number from 1 to 10000, got"
+                + " 'many'",
+            "policies.rateLimit.limit: must be a whole number from 1 to 1000000000, got '0'",
+            "policies.rateLimit.window: is required (e.g. 10s, 1m, 1d)",
+            "policies.rateLimit.key: must be client, subject, ip or header:NAME, got 'everyone'",
+            "operations[1].mock.status: must be a whole number from 100 to 599, got '700'",
+            "operations[2].backend: must have exactly one of 'workflow' and 'url'");
+  }
+
+  static final String GUARDED =
+      """
+      name: shop
+      version: v1
+      basePath: /shop/v1
+      policies:
+        cors: {allowedOrigins: ["https://shop.example"], maxAge: 10m}
+        methods: [GET]
+        ipFilter: {allow: [10.0.0.0/8, "fd00::/8"], deny: [10.1.0.0/16]}
+        requestLimits: {maxBodySize: 64KB, maxHeaderSize: 8KB}
+      operations:
+        - id: list
+          method: GET
+          path: /items
+          mock: {body: []}
+        - id: open
+          method: GET
+          path: /open
+          policies:
+            ipFilter: {deny: [192.168.0.1]}
+          mock: {body: []}
+      """;
+
+  @Test
+  void loadsAccessPolicies() throws IOException {
+    ApiDefinition api = loader.load(dir, write("shop-v1.yaml", GUARDED));
+
+    assertThat(api.cors().allowedOrigins()).containsExactly("https://shop.example");
+    assertThat(api.cors().maxAge()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(api.cors().exposedHeaders()).isEqualTo(CorsPolicy.DEFAULT_EXPOSED);
+    assertThat(api.methods()).containsExactly(HttpMethod.GET);
+    Policies list = api.operations().get(0).policies();
+    assertThat(list.ipFilter())
+        .hasValue(new IpFilterPolicy(List.of("10.0.0.0/8", "fd00::/8"), List.of("10.1.0.0/16")));
+    assertThat(list.requestLimits().orElseThrow().maxBodySize().toKilobytes()).isEqualTo(64);
+    Policies open = api.operations().get(1).policies();
+    assertThat(open.ipFilter()).hasValue(new IpFilterPolicy(List.of(), List.of("192.168.0.1")));
+    assertThat(open.requestLimits()).isEqualTo(list.requestLimits());
+  }
+
+  @Test
+  void namesEveryMistakeOfAccessPolicies() throws IOException {
+    String bad =
+        GUARDED
+            .replace("[\"https://shop.example\"], maxAge: 10m", "[\"*\"], allowCredentials: true")
+            .replace("methods: [GET]", "methods: [FETCH]")
+            .replace("10.0.0.0/8", "intranet.example")
+            .replace("maxBodySize: 64KB", "maxBodySize: lots")
+            .replace("deny: [192.168.0.1]", "deny: []");
+
+    assertThat(problems(bad))
+        .containsExactlyInAnyOrder(
+            "policies.cors: allowCredentials cannot be used with the origin \"*\"",
+            "policies.methods: must hold HTTP methods in capitals, got 'FETCH'",
+            "policies.ipFilter.allow[0]: must be an IP address or CIDR range like 10.0.0.0/8, got"
+                + " 'intranet.example'",
+            "policies.requestLimits.maxBodySize: must be a size like 64KB or 1MB, got 'lots'",
+            "operations[1].policies.ipFilter: needs an allow or a deny list");
+  }
+
+  @Test
+  void refusesARequestSchemaOnAPassThroughOperation() throws IOException {
+    String bad =
+        PASS_THROUGH.replace(
+            "path: /pets\n    backend:",
+            "path: /pets\n    request:\n      schema: schemas/CreateOrderRequest.avsc\n    backend:");
+
+    assertThat(problems(bad))
+        .containsExactly("operations[2].request.schema: is only supported with a workflow backend");
   }
 
   @Test
@@ -137,7 +295,7 @@ class CatalogLoaderTest {
 
     assertThat(problems(bad))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of basePath, description, name, operations, title, unknownFields, version)",
+            "colour: unknown key (expected one of backend, basePath, description, name, openapi, operations, policies, title, unknownFields, version)",
             "name: must be lowercase letters, digits and dashes, got 'Orders!'",
             "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
             "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",
@@ -155,7 +313,9 @@ class CatalogLoaderTest {
             "basePath: is required",
             "operations: must be a non-empty list");
     assertThat(problems(GOOD.replace("    backend:\n      workflow: get-order\n", "")))
-        .containsExactly("operations[1].backend: must be a mapping with 'workflow'");
+        .containsExactly(
+            "operations[1].backend: is required (a mapping with 'workflow' or 'url'), unless the"
+                + " API sets a backend or the operation a mock");
   }
 
   @Test

@@ -5,14 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CatalogLoader;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Policies;
 import dev.junction.gateway.catalog.UnknownFields;
+import dev.junction.gateway.openapi.OpenApiExporter;
+import dev.junction.gateway.passthrough.BackendCircuitBreakers;
+import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
+import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.idempotency.MemoryIdempotencyStore;
+import dev.junction.gateway.policy.ratelimit.LocalRateLimiter;
+import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +35,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.PrefixPathGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -60,7 +74,16 @@ class CatalogRouteLocatorTest {
               0,
               1024,
               Clock.systemUTC()),
-          new MethodNotAllowedGatewayFilterFactory(problems));
+          new MethodNotAllowedGatewayFilterFactory(problems),
+          new PassThroughRoutes(
+              new StripPrefixGatewayFilterFactory(),
+              new PrefixPathGatewayFilterFactory(),
+              new RetryGatewayFilterFactory(),
+              new BackendCircuitBreakers(CircuitBreakerRegistry.ofDefaults())),
+          new MockResponseGatewayFilterFactory(),
+          new OpenApiExporter(JsonMapper.shared()),
+          new RateLimitGatewayFilterFactory(new LocalRateLimiter(10), new SimpleMeterRegistry()),
+          new IdempotencyGatewayFilterFactory(new MemoryIdempotencyStore(10)));
 
   private final ApiCatalog catalog =
       new ApiCatalog(
@@ -84,9 +107,10 @@ class CatalogRouteLocatorTest {
                           Optional.empty(),
                           Optional.empty(),
                           UnknownFields.REFUSE,
-                          "get-order",
+                          new Backend.Workflow("get-order"),
                           Duration.ofSeconds(5),
-                          OnTimeout.ACCEPTED)),
+                          OnTimeout.ACCEPTED,
+                          Policies.NONE)),
                   "orders-v1.yaml")));
 
   @Test
@@ -98,6 +122,7 @@ class CatalogRouteLocatorTest {
         .containsExactly(
             "junction-runs",
             "junction-runs-admin",
+            "orders-v1-openapi",
             "orders-v1-createOrder",
             "orders-v1-getOrder",
             "method-not-allowed /orders/v1/orders",
@@ -117,7 +142,7 @@ class CatalogRouteLocatorTest {
 
   @Test
   void matchesMethodAndPathAndExposesPathVariables() {
-    Route getOrder = locator.routes(catalog).get(3);
+    Route getOrder = route("orders-v1-getOrder");
     MockServerWebExchange exchange =
         MockServerWebExchange.from(MockServerHttpRequest.get("/orders/v1/orders/o-7"));
 
@@ -131,8 +156,16 @@ class CatalogRouteLocatorTest {
 
   @Test
   void skipsBodyValidationForOperationsWithoutRequestSchema() {
-    List<GatewayFilter> filters = locator.routes(catalog).get(1).getFilters();
+    List<GatewayFilter> filters = route("orders-v1-getOrder").getFilters();
 
     assertThat(filters).hasSize(2);
+    assertThat(route("orders-v1-createOrder").getFilters()).hasSize(2);
+  }
+
+  private Route route(String id) {
+    return locator.routes(catalog).stream()
+        .filter(route -> route.getId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 }

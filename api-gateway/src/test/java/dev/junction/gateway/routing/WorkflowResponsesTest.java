@@ -2,8 +2,10 @@ package dev.junction.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.OnTimeout;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Policies;
 import dev.junction.gateway.catalog.UnknownFields;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.ReplyResult;
@@ -54,9 +56,10 @@ class WorkflowResponsesTest {
         plain.requestSchema(),
         Optional.of(RESPONSE),
         plain.unknownFields(),
-        plain.workflow(),
+        plain.backend(),
         plain.timeout(),
-        plain.onTimeout());
+        plain.onTimeout(),
+        plain.policies());
   }
 
   @Test
@@ -107,9 +110,10 @@ class WorkflowResponsesTest {
         Optional.empty(),
         Optional.empty(),
         UnknownFields.REFUSE,
-        "create-order",
+        new Backend.Workflow("create-order"),
         Duration.ofSeconds(5),
-        onTimeout);
+        onTimeout,
+        Policies.NONE);
   }
 
   static WorkflowReply.Builder reply() {

@@ -1,0 +1,26 @@
+package dev.junction.gateway.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policies applied to one operation's calls, the API's and its own combined.
+ *
+ * @param rateLimits rate limits, API-wide first
+ * @param ipFilter allowed and denied caller addresses (the operation's own replaces the API's)
+ * @param requestLimits body and header size limits (the operation's own replaces the API's)
+ * @param idempotency {@code Idempotency-Key} handling (the operation's own replaces the API's)
+ */
+public record Policies(
+    List<RateLimitPolicy> rateLimits,
+    Optional<IpFilterPolicy> ipFilter,
+    Optional<RequestLimits> requestLimits,
+    Optional<IdempotencyPolicy> idempotency) {
+
+  public static final Policies NONE =
+      new Policies(List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  public Policies {
+    rateLimits = List.copyOf(rateLimits);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.junction.gateway.policy.ratelimit;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+
+/** Token buckets by key: in this instance's memory, or shared by every instance in Redis. */
+public interface RateLimiter extends AutoCloseable {
+
+  /**
+   * Takes one token from the bucket of {@code key}, creating it with {@code configuration} when it
+   * does not exist (or has expired).
+   *
+   * @param window the longest refill period of the configuration: how long an idle bucket is kept
+   */
+  Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration, Duration window);
+
+  @Override
+  void close();
+}

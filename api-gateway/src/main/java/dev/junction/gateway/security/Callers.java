@@ -1,0 +1,24 @@
+package dev.junction.gateway.security;
+
+import java.security.Principal;
+import java.util.List;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/** Who is calling, as the token says. */
+public final class Callers {
+
+  private Callers() {}
+
+  /** The OAuth2 client the token was issued to ({@code client_id}, else {@code azp}), or null. */
+  public static String clientId(Principal principal) {
+    if (principal instanceof JwtAuthenticationToken token) {
+      for (String claim : List.of("client_id", "azp")) {
+        String value = token.getToken().getClaimAsString(claim);
+        if (value != null) {
+          return value;
+        }
+      }
+    }
+    return null;
+  }
+}
