@@ -77,9 +77,9 @@ public final class CatalogLoader {
   private static final Set<String> HTTP_BACKEND_KEYS =
       Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
   private static final Set<String> API_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cors", "methods");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "cors", "methods");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -603,7 +603,39 @@ public final class CatalogLoader {
           node.has("idempotency")
               ? Optional.ofNullable(idempotency(node.get("idempotency"), where + ".idempotency"))
               : inherited.idempotency();
-      return new Policies(rateLimits, ipFilter, limits, idempotency);
+      Optional<CachePolicy> cache =
+          node.has("cache")
+              ? Optional.ofNullable(cache(node.get("cache"), where + ".cache"))
+              : inherited.cache();
+      return new Policies(rateLimits, ipFilter, limits, idempotency, cache);
+    }
+
+    private CachePolicy cache(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping (ttl, varyByQuery, varyByHeaders, varyByCaller)");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("ttl", "varyByQuery", "varyByHeaders", "varyByCaller"));
+      if (!node.has("ttl")) {
+        problems.add(where + ".ttl: is required (e.g. 30s)");
+      }
+      Duration ttl = duration(node, where, "ttl", Duration.ofSeconds(30), "30s or 5m");
+      boolean byQuery = flag(node, where, "varyByQuery", true);
+      boolean byCaller = flag(node, where, "varyByCaller", true);
+      List<String> headers = strings(node.get("varyByHeaders"), where + ".varyByHeaders");
+      return ttl == null ? null : new CachePolicy(ttl, byQuery, headers, byCaller);
+    }
+
+    private boolean flag(JsonNode node, String at, String key, boolean fallback) {
+      JsonNode value = node.get(key);
+      if (value == null || value.isNull()) {
+        return fallback;
+      }
+      if (!value.isBoolean()) {
+        problems.add(at + "." + key + ": must be true or false");
+        return fallback;
+      }
+      return value.asBoolean();
     }
 
     private IdempotencyPolicy idempotency(JsonNode node, String where) {

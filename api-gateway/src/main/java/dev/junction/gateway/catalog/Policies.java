@@ -10,15 +10,18 @@ import java.util.Optional;
  * @param ipFilter allowed and denied caller addresses (the operation's own replaces the API's)
  * @param requestLimits body and header size limits (the operation's own replaces the API's)
  * @param idempotency {@code Idempotency-Key} handling (the operation's own replaces the API's)
+ * @param cache response caching (the operation's own replaces the API's)
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
     Optional<IpFilterPolicy> ipFilter,
     Optional<RequestLimits> requestLimits,
-    Optional<IdempotencyPolicy> idempotency) {
+    Optional<IdempotencyPolicy> idempotency,
+    Optional<CachePolicy> cache) {
 
   public static final Policies NONE =
-      new Policies(List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+      new Policies(
+          List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
   public Policies {
     rateLimits = List.copyOf(rateLimits);

@@ -4,20 +4,27 @@ import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.Backend;
+import dev.junction.gateway.catalog.CachePolicy;
+import dev.junction.gateway.catalog.IdempotencyPolicy;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Policies;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.ResponseRecorder;
 import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
 import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
+import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -42,9 +49,10 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): idempotency (unsafe methods), IP filter, size
- *       limits, scope check, rate limits, then body validation and the workflow call (composite),
- *       the proxy filters of {@link PassThroughRoutes} (pass-through), or the mock response.
+ *   <li>one route per operation (method and path): IP filter, size limits, scope check, rate
+ *       limits, idempotency (unsafe methods) or cache (safe methods), then body validation and the
+ *       workflow call (composite), the proxy filters of {@link PassThroughRoutes} (pass-through),
+ *       or the mock response.
  *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -80,6 +88,8 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final OpenApiExporter openApi;
   private final RateLimitGatewayFilterFactory rateLimit;
   private final IdempotencyGatewayFilterFactory idempotency;
+  private final ResponseCacheGatewayFilterFactory cache;
+  private final Clock clock;
   private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
   private final RequestLimitsGatewayFilterFactory requestLimits =
       new RequestLimitsGatewayFilterFactory();
@@ -95,7 +105,9 @@ public final class CatalogRouteLocator implements RouteLocator {
       MockResponseGatewayFilterFactory mock,
       OpenApiExporter openApi,
       RateLimitGatewayFilterFactory rateLimit,
-      IdempotencyGatewayFilterFactory idempotency) {
+      IdempotencyGatewayFilterFactory idempotency,
+      ResponseCacheGatewayFilterFactory cache,
+      Clock clock) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
     this.scopeCheck = scopeCheck;
@@ -107,6 +119,8 @@ public final class CatalogRouteLocator implements RouteLocator {
     this.openApi = openApi;
     this.rateLimit = rateLimit;
     this.idempotency = idempotency;
+    this.cache = cache;
+    this.clock = clock;
   }
 
   @Override
@@ -220,15 +234,17 @@ public final class CatalogRouteLocator implements RouteLocator {
   private Route operationRoute(ApiDefinition api, Operation operation, int order) {
     String routeId = api.id() + "-" + operation.id();
     List<GatewayFilter> filters = new ArrayList<>();
-    if (IdempotencyGatewayFilterFactory.UNSAFE.contains(operation.method())) {
-      operation
-          .policies()
-          .idempotency()
-          .ifPresent(
-              policy ->
-                  filters.add(
-                      idempotency.apply(
-                          new IdempotencyGatewayFilterFactory.Config(policy, routeId))));
+    Policies policies = operation.policies();
+    Optional<IdempotencyPolicy> idempotent =
+        policies
+            .idempotency()
+            .filter(p -> IdempotencyGatewayFilterFactory.UNSAFE.contains(operation.method()));
+    Optional<CachePolicy> cached =
+        policies
+            .cache()
+            .filter(p -> ResponseCacheGatewayFilterFactory.SAFE.contains(operation.method()));
+    if (idempotent.isPresent() || cached.isPresent()) {
+      filters.add(ResponseRecorder.filter(clock));
     }
     operation
         .policies()
@@ -247,6 +263,15 @@ public final class CatalogRouteLocator implements RouteLocator {
       filters.add(
           rateLimit.apply(new RateLimitGatewayFilterFactory.Config(operation.rateLimits())));
     }
+    idempotent.ifPresent(
+        policy ->
+            filters.add(
+                idempotency.apply(new IdempotencyGatewayFilterFactory.Config(policy, routeId))));
+    cached.ifPresent(
+        policy ->
+            filters.add(
+                cache.apply(
+                    new ResponseCacheGatewayFilterFactory.Config(policy, routeId, api.id()))));
     URI uri = NO_UPSTREAM;
     Map<String, Object> metadata = new LinkedHashMap<>();
     switch (operation.backend()) {

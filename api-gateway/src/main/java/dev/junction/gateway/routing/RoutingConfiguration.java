@@ -7,6 +7,7 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
@@ -95,7 +96,9 @@ public class RoutingConfiguration {
       PassThroughRoutes passThrough,
       JsonMapper json,
       RateLimitGatewayFilterFactory rateLimit,
-      IdempotencyGatewayFilterFactory idempotency) {
+      IdempotencyGatewayFilterFactory idempotency,
+      ResponseCacheGatewayFilterFactory cache,
+      Clock clock) {
     return new CatalogRouteLocator(
         catalog,
         gateway.orchestratorUrl(),
@@ -107,7 +110,9 @@ public class RoutingConfiguration {
         new MockResponseGatewayFilterFactory(),
         new OpenApiExporter(json),
         rateLimit,
-        idempotency);
+        idempotency,
+        cache,
+        clock);
   }
 
   @Bean

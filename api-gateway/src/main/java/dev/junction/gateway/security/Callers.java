@@ -21,4 +21,16 @@ public final class Callers {
     }
     return null;
   }
+
+  /**
+   * Who calls, for keys that must never mix two callers: {@code client:<id>} for a token issued to
+   * a client, else {@code sub:<subject>}, else {@code -}.
+   */
+  public static String key(Principal principal) {
+    String client = clientId(principal);
+    if (client != null) {
+      return "client:" + client;
+    }
+    return principal == null ? "-" : "sub:" + principal.getName();
+  }
 }

@@ -15,6 +15,8 @@ import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
 import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
+import dev.junction.gateway.policy.cache.MemoryResponseCacheStore;
+import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.MemoryIdempotencyStore;
 import dev.junction.gateway.policy.ratelimit.LocalRateLimiter;
@@ -83,7 +85,10 @@ class CatalogRouteLocatorTest {
           new MockResponseGatewayFilterFactory(),
           new OpenApiExporter(JsonMapper.shared()),
           new RateLimitGatewayFilterFactory(new LocalRateLimiter(10), new SimpleMeterRegistry()),
-          new IdempotencyGatewayFilterFactory(new MemoryIdempotencyStore(10)));
+          new IdempotencyGatewayFilterFactory(new MemoryIdempotencyStore(10)),
+          new ResponseCacheGatewayFilterFactory(
+              new MemoryResponseCacheStore(10), new SimpleMeterRegistry(), Clock.systemUTC()),
+          Clock.systemUTC());
 
   private final ApiCatalog catalog =
       new ApiCatalog(

@@ -1,38 +1,28 @@
 package dev.junction.gateway.policy.idempotency;
 
 import dev.junction.gateway.catalog.IdempotencyPolicy;
-import dev.junction.gateway.policy.idempotency.IdempotencyRecord.StoredResponse;
+import dev.junction.gateway.policy.Hashes;
+import dev.junction.gateway.policy.ResponseRecorder;
+import dev.junction.gateway.policy.StoredResponse;
 import dev.junction.gateway.problem.ProblemException;
 import dev.junction.gateway.problem.ProblemType;
 import dev.junction.gateway.security.Callers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
-import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,12 +48,6 @@ public final class IdempotencyGatewayFilterFactory
   /** Response header marking a replayed response. */
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
-  /**
-   * Ahead of Spring Cloud Gateway's response writer, so that a proxied response passes through the
-   * recording decorator too.
-   */
-  public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
-
   /** The methods it applies to. */
   public static final Set<HttpMethod> UNSAFE =
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
@@ -72,17 +56,7 @@ public final class IdempotencyGatewayFilterFactory
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
   private static final Duration IN_PROGRESS_TTL = Duration.ofMinutes(1);
   private static final Duration POLL = Duration.ofMillis(50);
-  private static final int MAX_STORED_BODY = 1024 * 1024;
   private static final Set<Integer> NOT_KEPT = Set.of(401, 403, 408, 409, 425, 429);
-  private static final Set<String> NOT_REPLAYED =
-      Set.of(
-          "x-run-id",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "date",
-          "ratelimit",
-          "ratelimit-policy");
 
   private final IdempotencyStore store;
 
@@ -100,54 +74,52 @@ public final class IdempotencyGatewayFilterFactory
   @Override
   public GatewayFilter apply(Config config) {
     IdempotencyPolicy policy = config.policy();
-    GatewayFilter filter =
-        (exchange, chain) -> {
-          if (!UNSAFE.contains(exchange.getRequest().getMethod())) {
-            return chain.filter(exchange);
-          }
-          String key = exchange.getRequest().getHeaders().getFirst(HEADER);
-          if (key == null) {
-            return policy.required()
-                ? Mono.error(
-                    new ProblemException(
-                        ProblemType.IDEMPOTENCY_KEY_MISSING.with(
-                            "send an Idempotency-Key header (a unique value per request)")))
-                : chain.filter(exchange);
-          }
-          if (!KEY.matcher(key).matches()) {
-            return Mono.error(
+    return (exchange, chain) -> {
+      if (!UNSAFE.contains(exchange.getRequest().getMethod())) {
+        return chain.filter(exchange);
+      }
+      String key = exchange.getRequest().getHeaders().getFirst(HEADER);
+      if (key == null) {
+        return policy.required()
+            ? Mono.error(
                 new ProblemException(
-                    ProblemType.INVALID_REQUEST.with(
-                        "Idempotency-Key must be 1 to 255 visible ASCII characters")));
-          }
-          return ServerWebExchangeUtils.cacheRequestBody(
-              exchange,
-              request -> {
-                ServerWebExchange cached = exchange.mutate().request(request).build();
-                DataBuffer body =
-                    exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
-                String fingerprint = fingerprint(cached, body);
-                return cached
-                    .getPrincipal()
-                    .map(Optional::of)
-                    .defaultIfEmpty(Optional.empty())
-                    .flatMap(
-                        principal -> {
-                          String storeKey =
-                              "junction:idempotency:"
-                                  + config.routeId()
-                                  + ":"
-                                  + sha256(caller(principal.orElse(null)) + "\n" + key);
-                          return handle(cached, chain, policy, storeKey, fingerprint);
-                        });
-              });
-        };
-    return new OrderedGatewayFilter(filter, ORDER);
+                    ProblemType.IDEMPOTENCY_KEY_MISSING.with(
+                        "send an Idempotency-Key header (a unique value per request)")))
+            : chain.filter(exchange);
+      }
+      if (!KEY.matcher(key).matches()) {
+        return Mono.error(
+            new ProblemException(
+                ProblemType.INVALID_REQUEST.with(
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters")));
+      }
+      return ServerWebExchangeUtils.cacheRequestBody(
+          exchange,
+          request -> {
+            ServerWebExchange cached = exchange.mutate().request(request).build();
+            DataBuffer body =
+                exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR);
+            String fingerprint = fingerprint(cached, body);
+            return cached
+                .getPrincipal()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(
+                    principal -> {
+                      String storeKey =
+                          "junction:idempotency:"
+                              + config.routeId()
+                              + ":"
+                              + Hashes.sha256(Callers.key(principal.orElse(null)) + "\n" + key);
+                      return handle(cached, chain, policy, storeKey, fingerprint);
+                    });
+          });
+    };
   }
 
   private Mono<Void> handle(
       ServerWebExchange exchange,
-      org.springframework.cloud.gateway.filter.GatewayFilterChain chain,
+      GatewayFilterChain chain,
       IdempotencyPolicy policy,
       String key,
       String fingerprint) {
@@ -174,7 +146,7 @@ public final class IdempotencyGatewayFilterFactory
   /** Polls until the first call's response is kept, or its key released, or the wait ends. */
   private Mono<Void> awaitFirst(
       ServerWebExchange exchange,
-      org.springframework.cloud.gateway.filter.GatewayFilterChain chain,
+      GatewayFilterChain chain,
       IdempotencyPolicy policy,
       String key,
       String fingerprint) {
@@ -205,46 +177,38 @@ public final class IdempotencyGatewayFilterFactory
 
   private Mono<Void> runAndKeep(
       ServerWebExchange exchange,
-      org.springframework.cloud.gateway.filter.GatewayFilterChain chain,
+      GatewayFilterChain chain,
       IdempotencyPolicy policy,
       String key,
       String fingerprint) {
-    Recording response = new Recording(exchange.getResponse());
-    return chain
-        .filter(exchange.mutate().response(response).build())
-        .then(Mono.defer(() -> keep(key, fingerprint, response, policy)))
-        .onErrorResume(error -> store.release(key).onErrorComplete().then(Mono.error(error)));
+    ResponseRecorder.onResponse(
+        exchange,
+        new ResponseRecorder.Listener() {
+          @Override
+          public Mono<Void> completed(int status, StoredResponse response) {
+            if (status >= 500 || NOT_KEPT.contains(status) || response == null) {
+              return store.release(key).onErrorResume(IdempotencyGatewayFilterFactory::storeFailed);
+            }
+            return store
+                .complete(key, new IdempotencyRecord(fingerprint, response), policy.ttl())
+                .onErrorResume(IdempotencyGatewayFilterFactory::storeFailed);
+          }
+
+          @Override
+          public Mono<Void> failed(Throwable error) {
+            return store.release(key);
+          }
+        });
+    return chain.filter(exchange);
   }
 
-  private Mono<Void> keep(
-      String key, String fingerprint, Recording response, IdempotencyPolicy policy) {
-    HttpStatusCode status = response.getStatusCode();
-    int code = status == null ? 200 : status.value();
-    StoredResponse recorded = response.recorded(code);
-    if (code >= 500 || NOT_KEPT.contains(code) || recorded == null) {
-      return store.release(key).onErrorResume(this::storeFailed);
-    }
-    return store
-        .complete(key, new IdempotencyRecord(fingerprint, recorded), policy.ttl())
-        .onErrorResume(this::storeFailed);
-  }
-
-  private Mono<Void> storeFailed(Throwable error) {
+  private static Mono<Void> storeFailed(Throwable error) {
     log.warn("idempotency store failed; the response was sent but not kept: {}", error.toString());
     return Mono.empty();
   }
 
   private static Mono<Void> replay(ServerWebExchange exchange, StoredResponse stored) {
-    ServerHttpResponse response = exchange.getResponse();
-    response.setStatusCode(HttpStatusCode.valueOf(stored.status()));
-    stored.headers().forEach((name, values) -> response.getHeaders().put(name, values));
-    response.getHeaders().set(REPLAYED_HEADER, "true");
-    response.getHeaders().setContentLength(stored.body().length);
-    if (stored.body().length == 0) {
-      return response.setComplete();
-    }
-    return response.writeWith(
-        Mono.fromSupplier(() -> response.bufferFactory().wrap(stored.body())));
+    return stored.writeTo(exchange.getResponse(), Map.of(REPLAYED_HEADER, "true"));
   }
 
   private static ProblemException reused() {
@@ -256,109 +220,19 @@ public final class IdempotencyGatewayFilterFactory
 
   /** Method, path, query and body: what makes two requests the same request. */
   static String fingerprint(ServerWebExchange exchange, DataBuffer body) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    MessageDigest digest = Hashes.sha256();
+    digest.update(
+        (exchange.getRequest().getMethod().name()
+                + " "
+                + exchange.getRequest().getURI().getRawPath()
+                + "?"
+                + exchange.getRequest().getURI().getRawQuery()
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8));
+    if (body != null) {
       digest.update(
-          (exchange.getRequest().getMethod().name()
-                  + " "
-                  + exchange.getRequest().getURI().getRawPath()
-                  + "?"
-                  + exchange.getRequest().getURI().getRawQuery()
-                  + "\n")
-              .getBytes(StandardCharsets.UTF_8));
-      if (body != null) {
-        digest.update(
-            body.toString(StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1));
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+          body.toString(StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1));
     }
-  }
-
-  private static String caller(Principal principal) {
-    String client = Callers.clientId(principal);
-    if (client != null) {
-      return "client:" + client;
-    }
-    return principal == null ? "-" : "sub:" + principal.getName();
-  }
-
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  /** Passes the response through and keeps a copy of what was written. */
-  private static final class Recording extends ServerHttpResponseDecorator {
-
-    private final AtomicReference<byte[]> body = new AtomicReference<>(new byte[0]);
-    private final AtomicReference<Map<String, List<String>>> headers = new AtomicReference<>();
-    private volatile boolean tooLarge;
-
-    Recording(ServerHttpResponse delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public Mono<Void> writeWith(Publisher<? extends DataBuffer> content) {
-      return DataBufferUtils.join(Flux.from(content))
-          .flatMap(
-              joined -> {
-                if (joined.readableByteCount() > MAX_STORED_BODY) {
-                  tooLarge = true;
-                } else {
-                  byte[] bytes = new byte[joined.readableByteCount()];
-                  joined.toByteBuffer(0, java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
-                  body.set(bytes);
-                }
-                snapshotHeaders();
-                return super.writeWith(Mono.just(joined));
-              })
-          .switchIfEmpty(
-              Mono.defer(
-                  () -> {
-                    snapshotHeaders();
-                    return super.writeWith(Flux.empty());
-                  }));
-    }
-
-    @Override
-    public Mono<Void> writeAndFlushWith(
-        Publisher<? extends Publisher<? extends DataBuffer>> content) {
-      tooLarge = true; // a stream: nothing to replay
-      return super.writeAndFlushWith(content);
-    }
-
-    @Override
-    public Mono<Void> setComplete() {
-      snapshotHeaders();
-      return super.setComplete();
-    }
-
-    private void snapshotHeaders() {
-      Map<String, List<String>> kept = new LinkedHashMap<>();
-      getHeaders()
-          .forEach(
-              (name, values) -> {
-                if (!NOT_REPLAYED.contains(name.toLowerCase(Locale.ROOT))) {
-                  kept.put(name, List.copyOf(values));
-                }
-              });
-      headers.compareAndSet(null, kept);
-    }
-
-    StoredResponse recorded(int status) {
-      if (tooLarge) {
-        return null;
-      }
-      Map<String, List<String>> kept = headers.get();
-      return new StoredResponse(status, kept == null ? Map.of() : kept, body.get());
-    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 }

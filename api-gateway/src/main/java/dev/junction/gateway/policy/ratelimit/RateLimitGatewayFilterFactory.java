@@ -2,6 +2,7 @@ package dev.junction.gateway.policy.ratelimit;
 
 import dev.junction.gateway.catalog.RateLimitKey;
 import dev.junction.gateway.catalog.RateLimitPolicy;
+import dev.junction.gateway.policy.Hashes;
 import dev.junction.gateway.problem.ProblemException;
 import dev.junction.gateway.problem.ProblemType;
 import dev.junction.gateway.security.Callers;
@@ -10,13 +11,9 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,10 +162,7 @@ public final class RateLimitGatewayFilterFactory
     RateLimitKey key = policy.key();
     String value =
         switch (key.kind()) {
-          case CLIENT -> {
-            String client = Callers.clientId(principal);
-            yield client != null ? client : "sub:" + subject(principal);
-          }
+          case CLIENT -> Callers.key(principal);
           case SUBJECT -> subject(principal);
           case IP -> {
             InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
@@ -179,7 +173,7 @@ public final class RateLimitGatewayFilterFactory
           // header values may be secrets (subscription keys): only their hash is kept
           case HEADER -> {
             String header = exchange.getRequest().getHeaders().getFirst(key.header());
-            yield header == null ? "-" : sha256(header);
+            yield header == null ? "-" : Hashes.sha256(header);
           }
         };
     // limit and window in the key: a changed policy starts fresh buckets instead of old ones
@@ -197,16 +191,6 @@ public final class RateLimitGatewayFilterFactory
 
   private static String subject(Principal principal) {
     return principal == null ? "-" : principal.getName();
-  }
-
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private static long ceilSeconds(long nanos) {
