@@ -30,6 +30,32 @@ public final class ChildProcess implements AutoCloseable {
     this.logFile = logFile;
   }
 
+  /** Guards {@link #refusing}: no process is spawned while a stopping launcher sweeps its own. */
+  private static final Object SPAWN = new Object();
+
+  private static boolean refusing;
+
+  /**
+   * From now on this JVM starts no child process. A launcher stopping (Ctrl-C while it is still
+   * starting the stack) calls this first, then kills what it has started: no child can appear after
+   * that sweep and outlive the launcher.
+   */
+  public static void refuseNewChildren() {
+    synchronized (SPAWN) {
+      refusing = true;
+    }
+  }
+
+  /** Starts {@code builder}'s process, unless {@link #refuseNewChildren()} was called. */
+  static Process spawn(String name, ProcessBuilder builder) throws IOException {
+    synchronized (SPAWN) {
+      if (refusing) {
+        throw new InfraException(name + " not started: shutting down");
+      }
+      return builder.start();
+    }
+  }
+
   /**
    * Starts {@code command} in {@code workDir}, appending its stdout and stderr to {@code logFile}.
    */
@@ -43,7 +69,7 @@ public final class ChildProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(env);
-      Process process = builder.start();
+      Process process = spawn(name, builder);
       log.debug("Started {} (pid {}): {}", name, process.pid(), command);
       return new ChildProcess(name, process, logFile);
     } catch (IOException e) {

@@ -146,10 +146,11 @@ public final class KafkaBroker implements AutoCloseable {
     Path formatLog = settings.logFile().resolveSibling("kafka-format.log");
     Files.createDirectories(formatLog.getParent());
     Process formatter =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(formatLog.toFile()))
-            .start();
+        ChildProcess.spawn(
+            "kafka-storage format",
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(formatLog.toFile())));
     try {
       if (!formatter.waitFor(60, TimeUnit.SECONDS)) {
         formatter.destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.junction.standalone;
 
+import dev.junction.infra.ChildProcess;
 import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
 import dev.junction.standalone.bench.RunHistoryBenchmark;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The command line behind {@code bin/junction}: {@code up}, {@code token}, {@code bench}. */
 public final class JunctionCli {
@@ -81,19 +83,27 @@ public final class JunctionCli {
     StackSettings settings = StackSettings.defaults(InfraPaths.home(), gateways);
     long started = System.nanoTime();
     OUT.println("Starting Junction (logs in " + settings.logDir() + ") ...");
-    EmbeddedStack stack = EmbeddedStack.start(settings);
+    AtomicReference<EmbeddedStack> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
+    // registered before anything starts: Ctrl-C while the stack is still starting leaves nothing
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   OUT.println("Stopping Junction ...");
-                  stack.close();
-                  // a safety net: nothing this launcher started may outlive it
+                  ChildProcess.refuseNewChildren();
+                  EmbeddedStack stack = running.get();
+                  if (stack != null) {
+                    stack.close();
+                  }
+                  // a safety net, and all there is while starting: nothing this launcher started
+                  // may outlive it
                   ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
                   stopped.countDown();
                 },
                 "junction-shutdown"));
+    EmbeddedStack stack = EmbeddedStack.start(settings);
+    running.set(stack);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     OUT.printf(
         """

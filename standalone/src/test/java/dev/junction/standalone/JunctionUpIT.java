@@ -18,13 +18,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code bin/junction up} as a user runs it: the launcher jar on the documented ports, ready, the
- * sample call answering 201, and SIGTERM (what Ctrl-C amounts to) leaving no process behind.
+ * sample call answering 201, and SIGTERM (what Ctrl-C amounts to) leaving no process behind, also
+ * when it comes while the stack is still starting.
  */
 class JunctionUpIT {
 
@@ -32,29 +35,10 @@ class JunctionUpIT {
 
   @Test
   void upServesTheSampleApiAndStopsEverythingOnSigterm() throws Exception {
-    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
-    List<Integer> ports =
-        List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
-    List<Integer> busy = ports.stream().filter(JunctionUpIT::inUse).toList();
-    if (!busy.isEmpty()) {
-      System.err.println(
-          "JunctionUpIT skipped: ports " + busy + " are in use (is `bin/junction up` running?)");
-    }
-    assumeTrue(busy.isEmpty(), "the default ports " + busy + " are in use");
-
-    Path jar = InfraPaths.home().resolve("standalone/target/standalone-exec.jar");
+    assumeDefaultPortsFree();
     Path output = Files.createTempFile("junction-up-", ".log");
     long started = System.nanoTime();
-    Process up =
-        new ProcessBuilder(
-                ChildProcess.javaBinary(),
-                "-Djunction.home=" + InfraPaths.home(),
-                "-jar",
-                jar.toString(),
-                "up")
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+    Process up = launch(output);
     try {
       await()
           .atMost(Duration.ofSeconds(120))
@@ -70,6 +54,7 @@ class JunctionUpIT {
       assertThat(readiness.statusCode()).isEqualTo(200);
       assertThat(readiness.body()).contains("UP");
 
+      StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
       String token =
           TokenClient.fetch(
               defaults.tokenUrl(),
@@ -89,16 +74,83 @@ class JunctionUpIT {
       assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
       assertThat(order.body()).contains("orderId");
     } finally {
-      List<ProcessHandle> descendants = up.descendants().toList();
-      up.destroy(); // SIGTERM, like Ctrl-C, runs the launcher's shutdown hook
-      assertThat(up.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  Stream.concat(descendants.stream(), up.descendants())
-                      .noneMatch(ProcessHandle::isAlive));
+      stopAndExpectNothingLeft(up);
     }
+  }
+
+  /**
+   * Ctrl-C while the stack is still starting: the broker is up, the services are being started.
+   * Nothing may outlive the launcher, neither what it started nor what it was about to start.
+   */
+  @Test
+  void sigtermWhileStartingLeavesNothingBehind() throws Exception {
+    assumeDefaultPortsFree();
+    Path output = Files.createTempFile("junction-up-", ".log");
+    Instant began = Instant.now();
+    Process up = launch(output);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("bin/junction up exited", () -> !up.isAlive())
+          .until(() -> Files.readString(output).contains("Kafka broker junction ready"));
+      assertThat(Files.readString(output)).doesNotContain("Junction is ready");
+    } finally {
+      stopAndExpectNothingLeft(up);
+    }
+    // also what was being started when the signal came (no longer a descendant once orphaned)
+    String home = InfraPaths.home().toString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ProcessHandle.allProcesses()
+                            .filter(p -> p.info().startInstant().orElse(began).isAfter(began))
+                            .filter(p -> p.info().commandLine().orElse("").contains(home))
+                            .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                            .toList())
+                    .as("processes of this home started by the test, still alive")
+                    .isEmpty());
+  }
+
+  private static void assumeDefaultPortsFree() {
+    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
+    List<Integer> ports =
+        List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
+    List<Integer> busy = ports.stream().filter(JunctionUpIT::inUse).toList();
+    if (!busy.isEmpty()) {
+      System.err.println(
+          "JunctionUpIT skipped: ports " + busy + " are in use (is `bin/junction up` running?)");
+    }
+    assumeTrue(busy.isEmpty(), "the default ports " + busy + " are in use");
+  }
+
+  /** The launcher jar, as {@code bin/junction up} runs it. */
+  private static Process launch(Path output) throws IOException {
+    Path jar = InfraPaths.home().resolve("standalone/target/standalone-exec.jar");
+    return new ProcessBuilder(
+            ChildProcess.javaBinary(),
+            "-Djunction.home=" + InfraPaths.home(),
+            "-jar",
+            jar.toString(),
+            "up")
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+  }
+
+  /** SIGTERM, like Ctrl-C: the launcher exits, and every process it started is gone. */
+  private static void stopAndExpectNothingLeft(Process up) throws InterruptedException {
+    List<ProcessHandle> descendants = up.descendants().toList();
+    up.destroy(); // SIGTERM runs the launcher's shutdown hook
+    assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("the launcher exited").isTrue();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Stream.concat(descendants.stream(), up.descendants())
+                    .noneMatch(ProcessHandle::isAlive));
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
