@@ -148,6 +148,7 @@
         "<p>" + a.tags.map(t => '<span class="tag">' + esc(t) + "</span>").join("") + "</p></li>").join("");
       count.textContent = shown.length + " of " + apis.length + " API version(s)";
       list.setAttribute("data-rendered", String(shown.length));
+      performance.mark("catalog-rendered"); // read by the portal's load-time test
     }
     q.addEventListener("input", draw);
     tag.addEventListener("change", draw);
@@ -198,7 +199,7 @@
         "<td>" + (o.scopes.length ? o.scopes.map(s => "<code>" + esc(s) + "</code>").join(" ") : "any valid token") + "</td>" +
         "<td>" + esc(limitsText(o.rateLimits)) + "</td>" +
         '<td><a href="#/try/' + encodeURIComponent(api.name) + "/" + encodeURIComponent(api.version) + "/" + encodeURIComponent(o.id) +
-        '" aria-label="Try ' + esc(o.id) + '">Try it</a></td></tr>').join("") +
+        '" aria-label="Try it: ' + esc(o.id) + '">Try it</a></td></tr>').join("") +
       "</tbody></table></div>" +
       '<h2>Reference</h2><div id="swagger" aria-busy="true"><p>Loading the OpenAPI document…</p></div>');
     try {
@@ -213,7 +214,15 @@
           req.headers["Authorization"] = "Bearer " + jwt;
           return req;
         },
-        onComplete: () => document.getElementById("swagger").setAttribute("aria-busy", "false"),
+        onComplete: () => {
+          const node = document.getElementById("swagger");
+          // Swagger UI's server picker has no label
+          node.querySelectorAll("select:not([aria-label])").forEach(select => {
+            const label = select.closest(".servers") ? "Server" : select.id || "Choice";
+            select.setAttribute("aria-label", label);
+          });
+          node.setAttribute("aria-busy", "false");
+        },
       });
     } catch (e) {
       document.getElementById("swagger").innerHTML = notice(esc(e.message), true);

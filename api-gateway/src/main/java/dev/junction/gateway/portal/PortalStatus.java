@@ -111,7 +111,7 @@ public final class PortalStatus {
                     name,
                     status.startsWith("DOWN") ? "DOWN" : status,
                     status.startsWith("DOWN (")
-                        ? status.substring(5) + " from " + uri
+                        ? status.substring("DOWN (".length(), status.length() - 1) + " from " + uri
                         : uri.toString(),
                     elapsed(start)))
         .onErrorResume(
