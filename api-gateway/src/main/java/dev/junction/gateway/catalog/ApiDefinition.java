@@ -20,6 +20,8 @@ import org.springframework.http.HttpMethod;
  *     operations
  * @param openapi the OpenAPI document the API was imported from (absolute), whose schemas and
  *     examples the exported document reuses; {@code null} when there is none
+ * @param tags free-form labels the developer portal lists and filters by
+ * @param deprecated whether consumers should move to another version (the portal shows it)
  */
 public record ApiDefinition(
     String name,
@@ -31,11 +33,41 @@ public record ApiDefinition(
     String source,
     CorsPolicy cors,
     Set<HttpMethod> methods,
-    Path openapi) {
+    Path openapi,
+    List<String> tags,
+    boolean deprecated) {
 
   public ApiDefinition {
     operations = List.copyOf(operations);
     methods = methods == null ? null : Set.copyOf(methods);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** An API version without tags, not deprecated. */
+  public ApiDefinition(
+      String name,
+      String version,
+      String title,
+      String description,
+      String basePath,
+      List<Operation> operations,
+      String source,
+      CorsPolicy cors,
+      Set<HttpMethod> methods,
+      Path openapi) {
+    this(
+        name,
+        version,
+        title,
+        description,
+        basePath,
+        operations,
+        source,
+        cors,
+        methods,
+        openapi,
+        List.of(),
+        false);
   }
 
   /** An API version written by hand, not imported from an OpenAPI document. */

@@ -58,6 +58,8 @@ public final class CatalogLoader {
           "backend",
           "policies",
           "openapi",
+          "tags",
+          "deprecated",
           "operations");
   private static final Set<String> OPERATION_KEYS =
       Set.of(
@@ -231,8 +233,24 @@ public final class CatalogLoader {
           operations.add(operation);
         }
       }
+      List<String> tags = strings(root.get("tags"), "tags");
+      JsonNode deprecated = root.get("deprecated");
+      if (deprecated != null && !deprecated.isBoolean()) {
+        problems.add("deprecated: must be true or false");
+      }
       return new ApiDefinition(
-          name, version, title, description, basePath, operations, source, cors, methods, openapi);
+          name,
+          version,
+          title,
+          description,
+          basePath,
+          operations,
+          source,
+          cors,
+          methods,
+          openapi,
+          tags,
+          deprecated != null && deprecated.isBoolean() && deprecated.asBoolean());
     }
 
     private Operation operation(

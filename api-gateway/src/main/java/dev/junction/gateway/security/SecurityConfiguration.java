@@ -2,10 +2,12 @@ package dev.junction.gateway.security;
 
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
+import dev.junction.gateway.portal.PortalConfiguration;
 import dev.junction.gateway.problem.ProblemWriter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -15,10 +17,11 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * Every request needs a valid JWT except the health probes. The decoder is Boot's, configured by
- * {@code spring.security.oauth2.resourceserver.jwt.*}: signature against the JWKS at {@code
- * jwk-set-uri} (fetched on first use, so start-up does not need the issuer), algorithm allow-list
- * {@code jws-algorithms}, {@code exp}/{@code nbf} with 60 s clock skew, {@code iss} equal to {@code
+ * Every request needs a valid JWT except the health probes, the developer portal's pages and its
+ * token form. The decoder is Boot's, configured by {@code
+ * spring.security.oauth2.resourceserver.jwt.*}: signature against the JWKS at {@code jwk-set-uri}
+ * (fetched on first use, so start-up does not need the issuer), algorithm allow-list {@code
+ * jws-algorithms}, {@code exp}/{@code nbf} with 60 s clock skew, {@code iss} equal to {@code
  * issuer-uri} and {@code aud} containing one of {@code audiences}. Operation scopes are checked per
  * route by {@code ScopeCheckGatewayFilterFactory}. A token that passed is remembered for a while
  * ({@link VerifiedTokenCache}).
@@ -64,6 +67,11 @@ public class SecurityConfiguration {
             exchanges ->
                 exchanges
                     .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    // the portal's pages are public; its data calls carry the visitor's token
+                    .pathMatchers(HttpMethod.GET, PortalConfiguration.PUBLIC_PATHS)
+                    .permitAll()
+                    .pathMatchers(HttpMethod.POST, PortalConfiguration.TOKEN_PATH)
                     .permitAll()
                     .anyExchange()
                     .authenticated())

@@ -110,6 +110,26 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void readsTheApisTagsAndDeprecation() throws IOException {
+    ApiDefinition plain = loader.load(dir, write("orders-v1.yaml", GOOD));
+    ApiDefinition tagged =
+        loader.load(
+            dir,
+            write(
+                "orders-v1.yaml",
+                GOOD.replace(
+                    "title: Orders", "title: Orders\ntags: [sales, saga]\ndeprecated: true")));
+
+    assertThat(plain.tags()).isEmpty();
+    assertThat(plain.deprecated()).isFalse();
+    assertThat(tagged.tags()).containsExactly("sales", "saga");
+    assertThat(tagged.deprecated()).isTrue();
+    assertThat(
+            problems(GOOD.replace("title: Orders", "title: Orders\ntags: sales\ndeprecated: soon")))
+        .containsExactlyInAnyOrder("tags: must be a list", "deprecated: must be true or false");
+  }
+
+  @Test
   void loadsTheSampleCatalog() {
     Path apis = Path.of("../apis");
     ApiDefinition api = loader.load(apis, apis.resolve("orders-v1.yaml"));
@@ -295,7 +315,7 @@ class CatalogLoaderTest {
 
     assertThat(problems(bad))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of backend, basePath, description, name, openapi, operations, policies, title, unknownFields, version)",
+            "colour: unknown key (expected one of backend, basePath, deprecated, description, name, openapi, operations, policies, tags, title, unknownFields, version)",
             "name: must be lowercase letters, digits and dashes, got 'Orders!'",
             "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
             "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",

@@ -1,0 +1,23 @@
+package dev.junction.gateway.portal;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The developer portal at {@code /portal} ({@code junction.gateway.portal.*}).
+ *
+ * @param enabled whether the gateway serves the portal
+ * @param tokenUrl the OAuth2 token endpoint the portal's "get a token" form posts to (through the
+ *     gateway, so the browser needs no CORS at the issuer); empty means the resource server's
+ *     {@code issuer-uri} followed by {@code /oauth2/token} (Spring Authorization Server's)
+ * @param statusTimeout how long the status page waits for each service's health
+ */
+@Validated
+@ConfigurationProperties("junction.gateway.portal")
+public record PortalProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("") String tokenUrl,
+    @DefaultValue("2s") @NotNull Duration statusTimeout) {}
