@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The shared test fixtures ({@code shared/fixtures} beside the repository) and the OpenAPI 3.0 JSON
- * schema validator built from them.
+ * The third-party test fixtures of the repository ({@code test-fixtures}, see its SOURCES.md) and
+ * the OpenAPI 3.0 JSON schema validator built from them.
  */
 public final class Fixtures {
 
@@ -24,14 +24,15 @@ public final class Fixtures {
 
   /** A fixture file, e.g. {@code openapi/swagger-petstore-v3-openapi.yaml}. */
   public static Path file(String relative) {
+    // tests run in the module's folder; the fixtures are at the repository's root
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/fixtures").resolve(relative);
+      Path candidate = dir.resolve("test-fixtures").resolve(relative);
       if (Files.isRegularFile(candidate)) {
         return candidate;
       }
     }
     throw new IllegalStateException(
-        "fixture " + relative + " not found in shared/fixtures beside the repository");
+        "fixture test-fixtures/" + relative + " not found above " + Path.of("").toAbsolutePath());
   }
 
   /** The OpenAPI 3.0 document's violations of the OpenAPI 3.0 JSON schema (draft 4). */

@@ -114,14 +114,12 @@ class SamplePetstoreIT {
     assertThat(document.get("paths").size()).isEqualTo(13);
   }
 
-  /** A file of shared/fixtures beside the repository. */
+  /** A third-party file of the repository's {@code test-fixtures} (see its SOURCES.md). */
   private static Path fixture(String relative) {
-    for (Path dir = InfraPaths.home().toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/fixtures").resolve(relative);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
+    Path file = InfraPaths.home().resolve("test-fixtures").resolve(relative);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("fixture " + file + " is missing");
     }
-    throw new IllegalStateException("fixture " + relative + " not found in shared/fixtures");
+    return file;
   }
 }
