@@ -1,5 +1,6 @@
 package dev.junction.gateway;
 
+import static dev.junction.gateway.GatewayTestSupport.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -287,15 +288,6 @@ class GatewayIT {
 
   private static JsonNode json(HttpResponse<String> response) {
     return JSON.readTree(response.body());
-  }
-
-  private static void assertProblem(HttpResponse<String> response, int status, String kind) {
-    assertThat(response.statusCode()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(response.headers().firstValue("X-Run-Id")).isPresent();
-    JsonNode problem = json(response);
-    assertThat(problem.get("type").asString()).isEqualTo("https://junction.dev/problems/" + kind);
-    assertThat(problem.get("status").asInt()).isEqualTo(status);
   }
 
   @Test
