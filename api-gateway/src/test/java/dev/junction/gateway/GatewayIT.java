@@ -150,8 +150,8 @@ class GatewayIT {
   @BeforeAll
   static void start() throws Exception {
     catalog = copyCatalog();
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("gateway-it"));
-    registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("gateway-it"));
+    kafka = GatewayTestSupport.sharedKafka();
+    registry = GatewayTestSupport.sharedRegistry();
     signingKey = new RSAKeyGenerator(2048).keyID("gateway-it").generate();
     startIssuer();
     gateway =
@@ -185,12 +185,6 @@ class GatewayIT {
     }
     if (issuer != null) {
       issuer.stop(0);
-    }
-    if (registry != null) {
-      registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
