@@ -4,6 +4,7 @@ import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.MockResponse;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Versioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,6 +95,7 @@ public final class OpenApiExporter {
       info.put("description", api.description());
     }
     info.put("version", api.version());
+    changeLog(api, info);
     root.putArray("servers")
         .addObject()
         .put("url", api.basePath())
@@ -116,6 +118,36 @@ public final class OpenApiExporter {
     }
     root.set("components", components(source.path("components")));
     return root;
+  }
+
+  /**
+   * The file's revision and change log: as {@code x-junction-revision} and {@code
+   * x-junction-changelog} (extensions the OpenAPI 3.0 Info object allows) and, for readers that
+   * ignore extensions, a "Change log" section at the end of the description.
+   */
+  private static void changeLog(ApiDefinition api, ObjectNode info) {
+    Versioning versioning = api.versioning();
+    info.put("x-junction-revision", versioning.revision());
+    if (versioning.changeLog().isEmpty()) {
+      return;
+    }
+    ArrayNode entries = info.putArray("x-junction-changelog");
+    StringBuilder text = new StringBuilder(info.path("description").asString(""));
+    text.append(text.isEmpty() ? "" : "\n\n").append("## Change log\n");
+    for (Versioning.ChangeLogEntry entry : versioning.changeLog()) {
+      entries
+          .addObject()
+          .put("revision", entry.revision())
+          .put("date", entry.date().toString())
+          .put("description", entry.description());
+      text.append("\n- ")
+          .append(entry.date())
+          .append(" (revision ")
+          .append(entry.revision())
+          .append("): ")
+          .append(entry.description());
+    }
+    info.put("description", text.toString());
   }
 
   private ObjectNode operation(Operation operation, String path, JsonNode source) {
