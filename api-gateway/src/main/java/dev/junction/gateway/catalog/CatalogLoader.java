@@ -327,27 +327,29 @@ public final class CatalogLoader {
         // the body is streamed to a pass-through backend as it comes, never buffered here
         problems.add(at + ".request.schema: is only supported with a workflow backend");
       }
+      transforms.checkOperation(
+          policies.transforms(),
+          backend,
+          basePath == null || path == null ? null : basePath + path,
+          at + ".policies.transform");
       if (problems.size() > before || basePath == null) {
         return null;
       }
-      Operation result =
-          new Operation(
-              api,
-              version,
-              id,
-              method,
-              basePath + path,
-              summary,
-              scopes,
-              requestSchema,
-              responseSchema,
-              unknownFields,
-              backend,
-              timeout,
-              onTimeout,
-              policies);
-      transforms.checkOperation(policies.transforms(), result, at + ".policies.transform");
-      return problems.size() > before ? null : result;
+      return new Operation(
+          api,
+          version,
+          id,
+          method,
+          basePath + path,
+          summary,
+          scopes,
+          requestSchema,
+          responseSchema,
+          unknownFields,
+          backend,
+          timeout,
+          onTimeout,
+          policies);
     }
 
     private HttpMethod method(JsonNode node, String at) {

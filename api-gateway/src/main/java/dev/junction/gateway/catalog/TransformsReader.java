@@ -84,16 +84,16 @@ final class TransformsReader {
    * Checks the transformations an operation ends up with against the operation: a path rewrite
    * needs a pass-through backend and may only use the operation's path variables.
    */
-  void checkOperation(Transforms transforms, Operation operation, String where) {
+  void checkOperation(Transforms transforms, Backend backend, String path, String where) {
     Optional<String> rewrite = transforms.request().rewritePath();
-    if (rewrite.isEmpty()) {
+    if (rewrite.isEmpty() || backend == null || path == null) {
       return;
     }
-    if (!(operation.backend() instanceof Backend.Http)) {
+    if (!(backend instanceof Backend.Http)) {
       problems.add(where + ": rewritePath is only supported with a url (pass-through) backend");
       return;
     }
-    Set<String> available = variables(operation.path());
+    Set<String> available = variables(path);
     for (String variable : variables(rewrite.get())) {
       if (!available.contains(variable)) {
         problems.add(
@@ -101,7 +101,7 @@ final class TransformsReader {
                 + ": rewritePath uses {"
                 + variable
                 + "}, which the path "
-                + operation.path()
+                + path
                 + " does not have");
       }
     }
