@@ -34,12 +34,11 @@ import reactor.core.publisher.Mono;
 public final class TransformFilters {
 
   /**
-   * Order of the response body filter: it wraps the response before Spring Cloud Gateway's writer
-   * of proxied answers and outside the recorder of idempotent and cached responses, so that a
-   * replayed answer is transformed like the first one.
+   * Order of the response filters: they wrap the response before Spring Cloud Gateway's writer of
+   * proxied answers and outside the recorder of idempotent and cached responses, so that a replayed
+   * answer is transformed like the first one.
    */
-  public static final int RESPONSE_BODY_ORDER =
-      NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 2;
+  public static final int RESPONSE_ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 2;
 
   private final RemoveRequestHeaderGatewayFilterFactory removeRequestHeader =
       new RemoveRequestHeaderGatewayFilterFactory();
@@ -97,33 +96,14 @@ public final class TransformFilters {
   }
 
   /**
-   * Response headers removed and set just before the answer is committed (whatever wrote it: the
-   * proxy, a workflow reply or a mock), and the body filter ({@link #responseBody}).
+   * Response headers removed and set just before the answer is committed, whatever wrote it (the
+   * proxy, a workflow reply, a mock, a replay, or a refusal of the route's own policies), and the
+   * body filter ({@link #responseBody}).
    */
   public List<GatewayFilter> response(Transforms.Response response) {
     List<GatewayFilter> filters = new ArrayList<>();
     if (!response.setHeaders().isEmpty() || !response.removeHeaders().isEmpty()) {
-      filters.add(
-          (exchange, chain) -> {
-            ServerHttpResponse answer = exchange.getResponse();
-            answer.beforeCommit(
-                () ->
-                    Mono.fromRunnable(
-                        () -> {
-                          CallValues values = new CallValues(exchange, null, null);
-                          response.removeHeaders().forEach(answer.getHeaders()::remove);
-                          response
-                              .setHeaders()
-                              .forEach(
-                                  (name, template) ->
-                                      answer
-                                          .getHeaders()
-                                          .set(
-                                              name,
-                                              template.render(values, Template.Escaping.HEADER)));
-                        }));
-            return chain.filter(exchange);
-          });
+      filters.add(new OrderedGatewayFilter(headers(response), RESPONSE_ORDER));
     }
     response
         .body()
@@ -136,6 +116,27 @@ public final class TransformFilters {
               filters.add(responseBody(body));
             });
     return filters;
+  }
+
+  private static GatewayFilter headers(Transforms.Response response) {
+    return (exchange, chain) -> {
+      ServerHttpResponse answer = exchange.getResponse();
+      answer.beforeCommit(
+          () ->
+              Mono.fromRunnable(
+                  () -> {
+                    CallValues values = new CallValues(exchange, null, null);
+                    response.removeHeaders().forEach(answer.getHeaders()::remove);
+                    response
+                        .setHeaders()
+                        .forEach(
+                            (name, template) ->
+                                answer
+                                    .getHeaders()
+                                    .set(name, template.render(values, Template.Escaping.HEADER)));
+                  }));
+      return chain.filter(exchange);
+    };
   }
 
   /**
@@ -155,7 +156,7 @@ public final class TransformFilters {
                         new BodyTemplateResponse(
                             exchange, body.template(), escaping, contentType, readsBody))
                     .build()),
-        RESPONSE_BODY_ORDER);
+        RESPONSE_ORDER);
   }
 
   /** SCG's {@code SetPath}: the backend path from the operation's path variables. */
