@@ -145,6 +145,21 @@ public final class ApiVersions {
             "API %s: its files declare different defaultVersion values %s"
                 .formatted(name, defaults));
       }
+      Map<String, Boolean> anyCurrent = new LinkedHashMap<>();
+      files.forEach(
+          api ->
+              anyCurrent.merge(
+                  api.version(),
+                  !Boolean.FALSE.equals(api.versioning().current()),
+                  Boolean::logicalOr));
+      anyCurrent.forEach(
+          (version, some) -> {
+            if (!some) {
+              problems.add(
+                  "API %s %s: every revision is marked current: false; one must serve the calls"
+                      .formatted(name, version));
+            }
+          });
       Map<String, List<String>> declaredCurrent = new LinkedHashMap<>();
       files.stream()
           .filter(api -> Boolean.TRUE.equals(api.versioning().current()))

@@ -272,6 +272,53 @@ class CatalogVersionsAndTransformsTest {
   }
 
   @Test
+  void refusesAVersionWithoutCurrentRevision() throws IOException {
+    ApiDefinition onlyTested = load("a.yaml", api("v1", "current: false\n"));
+
+    assertThatThrownBy(() -> CatalogLoader.checkConsistency(List.of(onlyTested)))
+        .hasMessageContaining("API pets v1: every revision is marked current: false");
+  }
+
+  @Test
+  void reloadsTheCatalogWhenANamedValuesFileChanges() throws IOException {
+    Path secret =
+        Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("key"), "one");
+    Path catalog = Files.createDirectories(dir.resolve("apis"));
+    Files.writeString(
+        catalog.resolve("pets-v1.yaml"),
+        api("v1", "policies: {transform: {request: {setHeaders: {X-Key: \"{{key}}\"}}}}\n"));
+    List<ApiCatalog> published = new java.util.ArrayList<>();
+    ApiCatalogService service =
+        new ApiCatalogService(
+            catalog,
+            new CatalogLoader(
+                Duration.ofSeconds(10),
+                new NamedValues(
+                    Map.of("key", new NamedValuesProperties.Source(null, secret, null)),
+                    n -> null)),
+            Duration.ofSeconds(1),
+            published::add);
+    service.loadInitial();
+
+    Files.writeString(secret, "two-longer");
+
+    assertThat(service.reloadIfChanged()).isTrue();
+    Template header =
+        service
+            .current()
+            .operations()
+            .getFirst()
+            .policies()
+            .transforms()
+            .request()
+            .setHeaders()
+            .get("X-Key");
+    assertThat(header.render((root, path) -> null, Template.Escaping.HEADER))
+        .isEqualTo("two-longer");
+    assertThat(published).hasSize(1);
+  }
+
+  @Test
   void aTemplateMayOnlyReadTheBodyItIsGiven() {
     Template request = Template.parse("{{request.body.name}}", NamedValues.NONE, false);
 
