@@ -1,6 +1,7 @@
 package dev.junction.gateway.openapi;
 
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.ApiVersions;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.MockResponse;
 import dev.junction.gateway.catalog.Operation;
@@ -114,7 +115,11 @@ public final class OpenApiExporter {
       if (sourceItem.has("parameters")) {
         item.set("parameters", sourceItem.get("parameters"));
       }
-      item.set(method, operation(operation, path, sourceItem.path(method)));
+      ObjectNode exported = operation(operation, path, sourceItem.path(method));
+      if (api.versioning().scheme() == Versioning.Scheme.HEADER) {
+        versionHeader(api, exported);
+      }
+      item.set(method, exported);
     }
     root.set("components", components(source.path("components")));
     return root;
@@ -148,6 +153,20 @@ public final class OpenApiExporter {
           .append(entry.description());
     }
     info.put("description", text.toString());
+  }
+
+  /** The {@code Api-Version} header a header-versioned API's calls carry to reach this version. */
+  private static void versionHeader(ApiDefinition api, ObjectNode operation) {
+    ArrayNode parameters =
+        operation.has("parameters")
+            ? (ArrayNode) operation.get("parameters")
+            : operation.putArray("parameters");
+    ObjectNode parameter = parameters.addObject();
+    parameter.put("name", ApiVersions.VERSION_HEADER).put("in", "header").put("required", false);
+    parameter.put(
+        "description",
+        "Selects this version; without it the API's default version (if it has one) answers");
+    parameter.putObject("schema").put("type", "string").putArray("enum").add(api.version());
   }
 
   private ObjectNode operation(Operation operation, String path, JsonNode source) {

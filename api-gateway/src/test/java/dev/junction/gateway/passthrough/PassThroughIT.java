@@ -122,6 +122,18 @@ class PassThroughIT {
                     template: >-
                       {"adopted": true, "status": {{response.status}},
                       "where": "{{response.body.path}}", "backend": {{{response.body}}}}
+          - id: getMockedCard
+            method: GET
+            path: "/cards/{petId}"
+            mock: {status: 200, headers: {X-Mock-Source: examples}, body: {id: 7, name: Rex}}
+            policies:
+              transform:
+                response:
+                  setHeaders: {X-Card-For: "{{request.pathParams.petId}}"}
+                  removeHeaders: [X-Mock-Source]
+                  body:
+                    contentType: text/plain
+                    template: "{{response.body.name}} ({{response.headers.X-Mock-Source}})"
           - id: getMocked
             method: GET
             path: /mocked
@@ -561,6 +573,24 @@ class PassThroughIT {
             "POST /api/adoptions auth=Bearer "
                 + FILE_SECRET
                 + " body={\"pet\":\"7\",\"adopter\":\"Ann \\\"the\\\" great\",\"via\":\"web\"}");
+  }
+
+  @Test
+  void transformsMockAnswersToo() {
+    HttpResponse<String> response = get("/pets/v1/cards/9");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("Rex (examples)");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
+    assertThat(response.headers().firstValue("X-Card-For")).hasValue("9");
+    assertThat(response.headers().firstValue("X-Mock-Source")).isEmpty();
+    JsonNode parameters =
+        json(get("/apis/zoo/v2/openapi.json"))
+            .get("paths")
+            .get("/animals")
+            .get("get")
+            .get("parameters");
+    assertThat(parameters.get(0).get("name").asString()).isEqualTo("Api-Version");
   }
 
   @Test
