@@ -100,6 +100,31 @@
     return (catalog || []).find(a => a.name === name && a.version === version);
   }
 
+  // How the version is reached and which revision is served (versioning in /portal/api/catalog).
+  function versioningHtml(api) {
+    const v = api.versioning;
+    if (!v) return "";
+    const how = v.scheme === "header"
+      ? "header <code>Api-Version: " + esc(api.version) + "</code>" + (v.isDefault ? " (the default version)" : "")
+      : "its base path";
+    const others = v.revisions.filter(r => r !== v.revision);
+    return '<p id="versioning">Reached by ' + how + " · revision " + v.revision +
+      (others.length ? " (also " + others.map(r => "<code>Api-Revision: " + r + "</code>").join(", ") + ")" : "") + "</p>";
+  }
+
+  function changeLogHtml(api) {
+    const log = api.versioning ? api.versioning.changeLog : [];
+    if (!log.length) return "";
+    return '<h2>Change log</h2><ul id="changelog">' +
+      log.map(c => "<li><time datetime=\"" + esc(c.date) + "\">" + esc(c.date) + "</time> · revision " + c.revision + ": " + esc(c.description) + "</li>").join("") +
+      "</ul>";
+  }
+
+  // Headers a call needs to reach this very version (prefilled in "Try it").
+  function versionHeaders(api) {
+    return api.versioning && api.versioning.scheme === "header" ? "Api-Version: " + api.version : "";
+  }
+
   function limitsText(limits) {
     if (!limits.length) return "none";
     return limits.map(l => l.limit + " calls / " + l.window + " s per " + l.key).join("; ");
@@ -190,6 +215,7 @@
       '<a href="' + esc(api.openapi) + '" id="openapi-link">OpenAPI document</a></p>' +
       "<p>" + esc(api.description) + "</p>" +
       "<p>" + api.tags.map(t => '<span class="tag">' + esc(t) + "</span>").join("") + "</p>" +
+      versioningHtml(api) +
       "<h2>Operations</h2>" +
       '<div class="table-wrap"><table id="operations"><thead><tr><th scope="col">Operation</th><th scope="col">Method and path</th>' +
       '<th scope="col">Required scopes</th><th scope="col">Rate limits</th><th scope="col">Try it</th></tr></thead><tbody>' +
@@ -201,6 +227,7 @@
         '<td><a href="#/try/' + encodeURIComponent(api.name) + "/" + encodeURIComponent(api.version) + "/" + encodeURIComponent(o.id) +
         '" aria-label="Try it: ' + esc(o.id) + '">Try it</a></td></tr>').join("") +
       "</tbody></table></div>" +
+      changeLogHtml(api) +
       '<h2>Reference</h2><div id="swagger" aria-busy="true"><p>Loading the OpenAPI document…</p></div>');
     try {
       await loadSwaggerUi();
@@ -271,7 +298,7 @@
       '<div class="field" style="flex:0 0 7rem"><label for="try-method">Method</label><input id="try-method" value="' + esc(op.method) + '" readonly></div>' +
       '<div class="field"><label for="try-path">Path</label><input id="try-path" value="' + esc(op.path) + '"></div>' +
       (hasBody ? '<div class="field wide"><label for="try-body">Body (JSON)</label><textarea id="try-body"></textarea></div>' : "") +
-      '<div class="field wide"><label for="try-headers">Extra headers (one "Name: value" a line, e.g. Prefer: respond-async)</label><textarea id="try-headers" style="min-height:3rem"></textarea></div>' +
+      '<div class="field wide"><label for="try-headers">Extra headers (one "Name: value" a line, e.g. Prefer: respond-async)</label><textarea id="try-headers" style="min-height:3rem">' + esc(versionHeaders(api)) + '</textarea></div>' +
       '<div><button type="submit" id="try-send">Send</button></div></form>' +
       '<section id="try-result" aria-live="polite"></section>');
     if (hasBody) {

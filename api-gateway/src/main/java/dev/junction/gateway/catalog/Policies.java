@@ -11,13 +11,16 @@ import java.util.Optional;
  * @param requestLimits body and header size limits (the operation's own replaces the API's)
  * @param idempotency {@code Idempotency-Key} handling (the operation's own replaces the API's)
  * @param cache response caching (the operation's own replaces the API's)
+ * @param transforms header, path and body transformations (the operation's own merged onto the
+ *     API's, see {@link Transforms#merge})
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
     Optional<IpFilterPolicy> ipFilter,
     Optional<RequestLimits> requestLimits,
     Optional<IdempotencyPolicy> idempotency,
-    Optional<CachePolicy> cache) {
+    Optional<CachePolicy> cache,
+    Transforms transforms) {
 
   public static final Policies NONE =
       new Policies(
@@ -25,5 +28,16 @@ public record Policies(
 
   public Policies {
     rateLimits = List.copyOf(rateLimits);
+    transforms = transforms == null ? Transforms.NONE : transforms;
+  }
+
+  /** Policies without transformations. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache) {
+    this(rateLimits, ipFilter, requestLimits, idempotency, cache, Transforms.NONE);
   }
 }

@@ -130,6 +130,7 @@ class CatalogRouteLocatorTest {
             "orders-v1-openapi",
             "orders-v1-createOrder",
             "orders-v1-getOrder",
+            "version-selection orders /orders/v1",
             "method-not-allowed /orders/v1/orders",
             "method-not-allowed /orders/v1/orders/{orderId}");
     assertThat(routes).extracting(Route::getOrder).isSorted();
