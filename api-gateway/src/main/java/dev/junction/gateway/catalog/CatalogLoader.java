@@ -79,9 +79,17 @@ public final class CatalogLoader {
   private static final Set<String> HTTP_BACKEND_KEYS =
       Set.of("url", "timeout", "connectTimeout", "retry", "circuitBreaker");
   private static final Set<String> API_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "cors", "methods");
+      Set.of(
+          "rateLimit",
+          "ipFilter",
+          "requestLimits",
+          "idempotency",
+          "cache",
+          "cors",
+          "methods",
+          "jwt");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "jwt");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -100,12 +108,23 @@ public final class CatalogLoader {
 
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final Duration defaultTimeout;
+  private final Set<String> jwtIssuers;
 
   /**
    * @param defaultTimeout timeout of operations that set none
    */
   public CatalogLoader(Duration defaultTimeout) {
+    this(defaultTimeout, null);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param jwtIssuers the trusted issuers' names {@code policies.jwt.issuers} may use; {@code null}
+   *     to accept any name (when the gateway's configuration is not at hand)
+   */
+  public CatalogLoader(Duration defaultTimeout, Set<String> jwtIssuers) {
     this.defaultTimeout = defaultTimeout;
+    this.jwtIssuers = jwtIssuers == null ? null : Set.copyOf(jwtIssuers);
   }
 
   /**
@@ -625,7 +644,13 @@ public final class CatalogLoader {
           node.has("cache")
               ? Optional.ofNullable(cache(node.get("cache"), where + ".cache"))
               : inherited.cache();
-      return new Policies(rateLimits, ipFilter, limits, idempotency, cache);
+      Optional<JwtPolicy> jwt =
+          node.has("jwt")
+              ? Optional.ofNullable(
+                      JwtPolicy.read(node.get("jwt"), where + ".jwt", jwtIssuers, problems))
+                  .map(own -> inherited.jwt().orElse(JwtPolicy.DEFAULTS).with(own))
+              : inherited.jwt();
+      return new Policies(rateLimits, ipFilter, limits, idempotency, cache, jwt);
     }
 
     private CachePolicy cache(JsonNode node, String where) {

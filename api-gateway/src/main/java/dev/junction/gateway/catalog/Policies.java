@@ -11,17 +11,30 @@ import java.util.Optional;
  * @param requestLimits body and header size limits (the operation's own replaces the API's)
  * @param idempotency {@code Idempotency-Key} handling (the operation's own replaces the API's)
  * @param cache response caching (the operation's own replaces the API's)
+ * @param jwt which tokens are accepted (the operation's own keys replace the API's, its required
+ *     claims add to them); empty means the gateway's defaults
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
     Optional<IpFilterPolicy> ipFilter,
     Optional<RequestLimits> requestLimits,
     Optional<IdempotencyPolicy> idempotency,
-    Optional<CachePolicy> cache) {
+    Optional<CachePolicy> cache,
+    Optional<JwtPolicy> jwt) {
 
   public static final Policies NONE =
       new Policies(
           List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Policies without a JWT policy of their own. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache) {
+    this(rateLimits, ipFilter, requestLimits, idempotency, cache, Optional.empty());
+  }
 
   public Policies {
     rateLimits = List.copyOf(rateLimits);

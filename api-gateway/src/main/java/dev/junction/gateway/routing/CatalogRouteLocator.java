@@ -16,6 +16,7 @@ import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
 import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import java.net.URI;
 import java.time.Clock;
@@ -296,6 +297,9 @@ public final class CatalogRouteLocator implements RouteLocator {
     }
     metadata.put(API, api.id());
     metadata.put(OPERATION, operation.id());
+    policies
+        .jwt()
+        .ifPresent(jwt -> metadata.put(JwtAuthenticationManagerResolver.ROUTE_METADATA, jwt));
     return Route.async()
         .id(routeId)
         .order(order)

@@ -9,6 +9,7 @@ import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
@@ -32,11 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class RoutingConfiguration {
 
   @Bean
-  ApiCatalogService apiCatalogService(GatewayProperties gateway, ApplicationEventPublisher events) {
+  ApiCatalogService apiCatalogService(
+      GatewayProperties gateway, ApplicationEventPublisher events, TrustedIssuers issuers) {
     ApiCatalogService service =
         new ApiCatalogService(
             Path.of(gateway.catalogDir()),
-            new CatalogLoader(gateway.defaultTimeout()),
+            new CatalogLoader(gateway.defaultTimeout(), issuers.names()),
             gateway.catalogScanInterval(),
             catalog -> events.publishEvent(new RefreshRoutesEvent(catalog)));
     // At start-up an invalid catalog stops the gateway, with every problem in the message.
