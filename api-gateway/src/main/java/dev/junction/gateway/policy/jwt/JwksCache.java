@@ -38,7 +38,8 @@ public final class JwksCache {
   private final Duration minRefetchInterval;
   private final Clock clock;
   private volatile Snapshot current;
-  private volatile Instant lastAttempt = Instant.MIN;
+  private Instant lastAttempt = Instant.MIN;
+  private volatile Instant lastUnknownKeyFetch = Instant.MIN;
   private Mono<JWKSet> inFlight;
 
   /**
@@ -71,10 +72,7 @@ public final class JwksCache {
     Snapshot known = current;
     Instant now = clock.instant();
     if (known == null) {
-      if (now.isBefore(lastAttempt.plus(RETRY_WITHOUT_KEYS))) {
-        return Mono.error(new KeysUnavailableException(issuer, null));
-      }
-      return refresh(now).map(selector::select);
+      return firstFetch(now).map(selector::select);
     }
     if (!now.isBefore(known.fetchedAt().plus(refreshInterval))) {
       return refresh(now)
@@ -82,13 +80,22 @@ public final class JwksCache {
           .map(selector::select);
     }
     List<JWK> found = selector.select(known.keys());
-    if (!found.isEmpty() || now.isBefore(lastAttempt.plus(minRefetchInterval))) {
+    if (!found.isEmpty() || now.isBefore(lastUnknownKeyFetch.plus(minRefetchInterval))) {
       return Mono.just(found);
     }
+    lastUnknownKeyFetch = now;
     log.debug("issuer {}: no key matches {}, fetching its keys again", issuer, matcher);
     return refresh(now)
         .onErrorResume(KeysUnavailableException.class, e -> Mono.just(known.keys()))
         .map(selector::select);
+  }
+
+  /** The fetch under way, or a new one unless the last attempt failed less than a second ago. */
+  private synchronized Mono<JWKSet> firstFetch(Instant now) {
+    if (inFlight == null && now.isBefore(lastAttempt.plus(RETRY_WITHOUT_KEYS))) {
+      return Mono.error(new KeysUnavailableException(issuer, null));
+    }
+    return refresh(now);
   }
 
   /** One shared fetch at a time; the keys replace the known ones when it succeeds. */

@@ -149,13 +149,19 @@ public final class TrustedIssuer {
   private Jwt validate(SignedJWT token, JWTClaimsSet claims) {
     Map<String, Object> headers = new LinkedHashMap<>(token.getHeader().toJSONObject());
     Map<String, Object> converted = claimTypes.convert(claims.getClaims());
-    Jwt jwt =
-        new Jwt(
-            token.getParsedString(),
-            (Instant) converted.get(JwtClaimNames.IAT),
-            (Instant) converted.get(JwtClaimNames.EXP),
-            headers,
-            converted);
+    Jwt jwt;
+    try {
+      jwt =
+          new Jwt(
+              token.getParsedString(),
+              (Instant) converted.get(JwtClaimNames.IAT),
+              (Instant) converted.get(JwtClaimNames.EXP),
+              headers,
+              converted);
+    } catch (IllegalArgumentException e) {
+      // Spring's Jwt refuses an exp that is not after iat
+      throw new BadJwtException("the token's times are inconsistent (exp before iat)", e);
+    }
     OAuth2TokenValidatorResult result = times.validate(jwt);
     if (result.hasErrors()) {
       throw new BadJwtException(result.getErrors().iterator().next().getDescription());
