@@ -3,11 +3,9 @@ package dev.junction.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.junction.gateway.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -22,25 +20,8 @@ class VerifiedTokenCacheTest {
 
   private final AtomicInteger verifications = new AtomicInteger();
   private final AtomicLong nanos = new AtomicLong();
-  private Instant now = NOW;
 
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final TestClock clock = new TestClock(NOW);
 
   /** Accepts tokens named "good-*" (expiring an hour after NOW), refuses every other one. */
   private final Function<String, Mono<Jwt>> verifier =
@@ -62,7 +43,7 @@ class VerifiedTokenCacheTest {
       new VerifiedTokenCache(Duration.ofMinutes(5), 100, clock, nanos::get);
 
   private void advance(Duration by) {
-    now = now.plus(by);
+    clock.advance(by);
     nanos.addAndGet(by.toNanos());
   }
 
@@ -107,7 +88,7 @@ class VerifiedTokenCacheTest {
   void anExpiredTokenIsNeverAnsweredFromTheCache() {
     VerifiedTokenCache longLived = new VerifiedTokenCache(Duration.ofDays(1), 100, clock, () -> 0L);
     longLived.decode("good-a", () -> verifier.apply("good-a")).block();
-    now = NOW.plus(Duration.ofHours(2)); // past exp, while the cache's own ticker stands still
+    clock.set(NOW.plus(Duration.ofHours(2))); // past exp, while the cache's own ticker stands still
 
     longLived.decode("good-a", () -> verifier.apply("good-a")).block();
 

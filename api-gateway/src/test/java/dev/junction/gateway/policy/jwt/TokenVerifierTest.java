@@ -223,27 +223,20 @@ class TokenVerifierTest {
     assertRefused(forged.serialize(), JwtPolicy.DEFAULTS, "algorithm HS256 is not allowed");
   }
 
+  private String corpTokenExpiredFor(long seconds) throws Exception {
+    return sign(
+        corpKey,
+        JOSEObjectType.JWT,
+        claims(CORP, "junction-gateway")
+            .issueTime(Date.from(clock.instant().minusSeconds(600)))
+            .expirationTime(Date.from(clock.instant().minusSeconds(seconds)))
+            .build());
+  }
+
   @Test
   void refusesAnExpiredTokenBeyondTheClockSkew() throws Exception {
-    String token =
-        sign(
-            corpKey,
-            JOSEObjectType.JWT,
-            claims(CORP, "junction-gateway")
-                .issueTime(Date.from(clock.instant().minusSeconds(600)))
-                .expirationTime(Date.from(clock.instant().minusSeconds(30)))
-                .build());
-    assertThat(verify(token, JwtPolicy.DEFAULTS)).isNotNull();
-
-    String expired =
-        sign(
-            corpKey,
-            JOSEObjectType.JWT,
-            claims(CORP, "junction-gateway")
-                .issueTime(Date.from(clock.instant().minusSeconds(600)))
-                .expirationTime(Date.from(clock.instant().minusSeconds(90)))
-                .build());
-    assertRefused(expired, JwtPolicy.DEFAULTS, "expired");
+    assertThat(verify(corpTokenExpiredFor(30), JwtPolicy.DEFAULTS)).isNotNull();
+    assertRefused(corpTokenExpiredFor(90), JwtPolicy.DEFAULTS, "expired");
   }
 
   @Test
