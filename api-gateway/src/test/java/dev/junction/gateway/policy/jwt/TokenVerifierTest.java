@@ -19,6 +19,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.junction.gateway.Fixtures;
 import dev.junction.gateway.TestClock;
 import dev.junction.gateway.catalog.JwtPolicy;
+import dev.junction.gateway.problem.ProblemException;
 import dev.junction.gateway.security.VerifiedTokenCache;
 import java.net.URI;
 import java.nio.file.Files;
@@ -356,5 +357,37 @@ class TokenVerifierTest {
         Base64URL.encode("{\"alg\":\"RS256\"}") + "." + Base64URL.encode("{broken") + ".c2ln",
         JwtPolicy.DEFAULTS,
         "not a well-formed JWT");
+  }
+
+  @Test
+  void answersBadGatewayWhenAnIssuersKeysCannotBeObtained() throws Exception {
+    TrustedIssuer down =
+        new TrustedIssuer(
+            "down",
+            "https://down.example",
+            Set.of(JWSAlgorithm.RS256),
+            Duration.ofSeconds(60),
+            null,
+            List.of(),
+            List.of(),
+            new JwksCache(
+                "down",
+                () -> Mono.error(new java.net.ConnectException("connection refused")),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30),
+                clock),
+            clock);
+    TrustedIssuers withDown = new TrustedIssuers(Map.of("down", down), List.of());
+    TokenVerifier verifying =
+        new TokenVerifier(withDown, new VerifiedTokenCache(Duration.ofMinutes(5), 100));
+    String token = sign(corpKey, JOSEObjectType.JWT, claims("https://down.example", "x").build());
+
+    assertThatThrownBy(() -> verifying.verify(token, withDown.rules(JwtPolicy.DEFAULTS)).block())
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.problem().status()).isEqualTo(502);
+              assertThat(e.problem().detail()).contains("issuer down");
+            });
   }
 }
