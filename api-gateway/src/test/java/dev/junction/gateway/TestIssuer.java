@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,6 +99,17 @@ public final class TestIssuer implements AutoCloseable {
   /** Every request it received, whatever the path. */
   public int requests() {
     return requests.get();
+  }
+
+  /** RFC 7520's RSA key (section 3.4, {@code bilbo.baggins@hobbiton.example}), private part too. */
+  public static RSAKey rfc7520Key() {
+    try {
+      return JWK.parse(
+              Files.readString(Fixtures.file("jose/rfc7520-cookbook/jwk/3_4.rsa_private_key.json")))
+          .toRSAKey();
+    } catch (IOException | java.text.ParseException e) {
+      throw new IllegalStateException("cannot read the RFC 7520 key fixture", e);
+    }
   }
 
   /** A compact token signed with {@code key} (RS256 headers are the caller's). */

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -151,11 +150,7 @@ class AccessPoliciesIT {
             .formatted(PARTNER_API));
     corpKey = new RSAKeyGenerator(2048).keyID("corp-1").generate();
     partnerKey = new RSAKeyGenerator(2048).keyID("partners-1").generate();
-    airKey =
-        JWK.parse(
-                Files.readString(
-                    Fixtures.file("jose/rfc7520-cookbook/jwk/3_4.rsa_private_key.json")))
-            .toRSAKey();
+    airKey = TestIssuer.rfc7520Key();
     corp = TestIssuer.start("");
     corp.serve(corpKey);
     partners = TestIssuer.start("/realms/partners");

@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.junction.gateway.Fixtures;
 import dev.junction.gateway.TestIssuer;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,11 +22,7 @@ class JwksSourcesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    key =
-        JWK.parse(
-                Files.readString(
-                    Fixtures.file("jose/rfc7520-cookbook/jwk/3_4.rsa_private_key.json")))
-            .toRSAKey();
+    key = TestIssuer.rfc7520Key();
     issuer = TestIssuer.start("/realms/staff");
     issuer.serve(key);
   }
