@@ -60,6 +60,9 @@ class AccessPoliciesIT {
   private static RSAKey partnerKey;
   private static RSAKey airKey;
 
+  /** A key no issuer publishes: forged tokens are signed with it, under whatever kid. */
+  private static RSAKey stranger;
+
   @BeforeAll
   static void start() throws Exception {
     stack = GatewayTestSupport.start("access-it");
@@ -150,6 +153,7 @@ class AccessPoliciesIT {
             .formatted(PARTNER_API));
     corpKey = new RSAKeyGenerator(2048).keyID("corp-1").generate();
     partnerKey = new RSAKeyGenerator(2048).keyID("partners-1").generate();
+    stranger = new RSAKeyGenerator(2048).generate();
     airKey = TestIssuer.rfc7520Key();
     corp = TestIssuer.start("");
     corp.serve(corpKey);
@@ -369,7 +373,7 @@ class AccessPoliciesIT {
   @Test
   void refusesTokensThatFailAnyCheck() throws Exception {
     String items = "/partners/v1/items";
-    RSAKey impostor = new RSAKeyGenerator(2048).keyID(corpKey.getKeyID()).generate();
+    JWSHeader asCorp = rs256(corpKey).build();
     SignedJWT hmac =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(corpKey.getKeyID()).build(),
@@ -380,10 +384,7 @@ class AccessPoliciesIT {
     assertRefused(
         call(
             items,
-            TestIssuer.sign(
-                impostor,
-                rs256(impostor).build(),
-                claims("https://evil.example", PARTNER_API).build())),
+            TestIssuer.sign(stranger, asCorp, claims("https://evil.example", PARTNER_API).build())),
         "not trusted by this gateway");
     assertRefused(
         call(items, new PlainJWT(claims(corp.issuer(), PARTNER_API).build()).serialize()),
@@ -400,10 +401,7 @@ class AccessPoliciesIT {
                     .build())),
         "expired");
     assertRefused(
-        call(
-            items,
-            TestIssuer.sign(
-                impostor, rs256(impostor).build(), claims(corp.issuer(), PARTNER_API).build())),
+        call(items, TestIssuer.sign(stranger, asCorp, claims(corp.issuer(), PARTNER_API).build())),
         "signature is not valid");
     assertRefused(
         call(
@@ -448,7 +446,7 @@ class AccessPoliciesIT {
   @Test
   void neverFetchesKeysATokenPointsTo() throws Exception {
     // the air issuer's keys are a file: its refetch for the unknown kid reads the file again
-    RSAKey forged = new RSAKeyGenerator(2048).keyID("forged-1").generate();
+    RSAKey forged = new RSAKey.Builder(stranger).keyID("forged-1").build();
     attacker.serve(forged);
     JWSHeader header =
         rs256(forged)
@@ -481,7 +479,7 @@ class AccessPoliciesIT {
     assertThat(withNewKey.statusCode()).as(withNewKey.body()).isEqualTo(200);
     assertThat(corp.jwksRequests()).isEqualTo(before + 1);
 
-    RSAKey unknown = new RSAKeyGenerator(2048).keyID("corp-unknown").generate();
+    RSAKey unknown = new RSAKey.Builder(stranger).keyID("corp-unknown").build();
     for (int i = 0; i < 5; i++) {
       assertRefused(
           call(
