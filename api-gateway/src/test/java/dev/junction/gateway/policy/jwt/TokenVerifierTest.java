@@ -18,6 +18,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.junction.gateway.Fixtures;
 import dev.junction.gateway.TestClock;
+import dev.junction.gateway.TestIssuer;
 import dev.junction.gateway.catalog.JwtPolicy;
 import dev.junction.gateway.problem.ProblemException;
 import dev.junction.gateway.security.VerifiedTokenCache;
@@ -55,7 +56,7 @@ class TokenVerifierTest {
 
   @BeforeAll
   static void keys() throws Exception {
-    corpKey = new RSAKeyGenerator(2048).keyID("corp-1").generate();
+    corpKey = TestIssuer.rfc7520Key();
     partnerKey = new RSAKeyGenerator(2048).keyID("partner-1").generate();
     attackerKey = new RSAKeyGenerator(2048).keyID("attacker-1").generate();
   }
@@ -253,8 +254,11 @@ class TokenVerifierTest {
 
   @Test
   void refusesABadSignature() throws Exception {
-    RSAKey impostor = new RSAKeyGenerator(2048).keyID(corpKey.getKeyID()).generate();
-    String token = sign(impostor, JOSEObjectType.JWT, claims(CORP, "junction-gateway").build());
+    String token =
+        sign(
+            attackerKey,
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(corpKey.getKeyID()),
+            claims(CORP, "junction-gateway").build());
 
     assertRefused(token, JwtPolicy.DEFAULTS, "signature is not valid");
   }
