@@ -89,9 +89,10 @@ public final class CatalogLoader {
           "cache",
           "cors",
           "methods",
-          "transform");
+          "transform",
+          "jwt");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "transform");
+      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "transform", "jwt");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -111,12 +112,13 @@ public final class CatalogLoader {
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final Duration defaultTimeout;
   private final NamedValues namedValues;
+  private final Set<String> jwtIssuers;
 
   /**
    * @param defaultTimeout timeout of operations that set none
    */
   public CatalogLoader(Duration defaultTimeout) {
-    this(defaultTimeout, NamedValues.NONE);
+    this(defaultTimeout, NamedValues.NONE, null);
   }
 
   /**
@@ -124,8 +126,28 @@ public final class CatalogLoader {
    * @param namedValues the values {@code {{name}}} in policies and backend URLs refer to
    */
   public CatalogLoader(Duration defaultTimeout, NamedValues namedValues) {
+    this(defaultTimeout, namedValues, null);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param jwtIssuers the trusted issuers' names {@code policies.jwt.issuers} may use; {@code null}
+   *     to accept any name (when the gateway's configuration is not at hand)
+   */
+  public CatalogLoader(Duration defaultTimeout, Set<String> jwtIssuers) {
+    this(defaultTimeout, NamedValues.NONE, jwtIssuers);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param namedValues the values {@code {{name}}} in policies and backend URLs refer to
+   * @param jwtIssuers the trusted issuers' names {@code policies.jwt.issuers} may use; {@code null}
+   *     to accept any name
+   */
+  public CatalogLoader(Duration defaultTimeout, NamedValues namedValues, Set<String> jwtIssuers) {
     this.defaultTimeout = defaultTimeout;
     this.namedValues = namedValues;
+    this.jwtIssuers = jwtIssuers == null ? null : Set.copyOf(jwtIssuers);
   }
 
   /** Files named values are read from; a change reloads the catalog like a catalog file's. */
@@ -702,7 +724,13 @@ public final class CatalogLoader {
                   inherited.transforms(),
                   transforms.read(node.get("transform"), where + ".transform"))
               : inherited.transforms();
-      return new Policies(rateLimits, ipFilter, limits, idempotency, cache, transform);
+      Optional<JwtPolicy> jwt =
+          node.has("jwt")
+              ? Optional.ofNullable(
+                      JwtPolicy.read(node.get("jwt"), where + ".jwt", jwtIssuers, problems))
+                  .map(own -> inherited.jwt().orElse(JwtPolicy.DEFAULTS).with(own))
+              : inherited.jwt();
+      return new Policies(rateLimits, ipFilter, limits, idempotency, cache, transform, jwt);
     }
 
     private CachePolicy cache(JsonNode node, String where) {

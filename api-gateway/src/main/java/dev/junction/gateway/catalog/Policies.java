@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param cache response caching (the operation's own replaces the API's)
  * @param transforms header, path and body transformations (the operation's own merged onto the
  *     API's, see {@link Transforms#merge})
+ * @param jwt which tokens are accepted (the operation's own keys replace the API's, its required
+ *     claims add to them); empty means the gateway's defaults
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
@@ -20,24 +22,48 @@ public record Policies(
     Optional<RequestLimits> requestLimits,
     Optional<IdempotencyPolicy> idempotency,
     Optional<CachePolicy> cache,
-    Transforms transforms) {
+    Transforms transforms,
+    Optional<JwtPolicy> jwt) {
 
   public static final Policies NONE =
       new Policies(
           List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-  public Policies {
-    rateLimits = List.copyOf(rateLimits);
-    transforms = transforms == null ? Transforms.NONE : transforms;
-  }
-
-  /** Policies without transformations. */
+  /** Policies without transformations or a JWT policy of their own. */
   public Policies(
       List<RateLimitPolicy> rateLimits,
       Optional<IpFilterPolicy> ipFilter,
       Optional<RequestLimits> requestLimits,
       Optional<IdempotencyPolicy> idempotency,
       Optional<CachePolicy> cache) {
-    this(rateLimits, ipFilter, requestLimits, idempotency, cache, Transforms.NONE);
+    this(
+        rateLimits, ipFilter, requestLimits, idempotency, cache, Transforms.NONE, Optional.empty());
+  }
+
+  public Policies {
+    rateLimits = List.copyOf(rateLimits);
+    transforms = transforms == null ? Transforms.NONE : transforms;
+  }
+
+  /** Policies without transformations of their own. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache,
+      Optional<JwtPolicy> jwt) {
+    this(rateLimits, ipFilter, requestLimits, idempotency, cache, Transforms.NONE, jwt);
+  }
+
+  /** Policies without a JWT policy of their own. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache,
+      Transforms transforms) {
+    this(rateLimits, ipFilter, requestLimits, idempotency, cache, transforms, Optional.empty());
   }
 }

@@ -17,6 +17,7 @@ import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
 import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.transform.TransformFilters;
 import java.net.URI;
@@ -320,6 +321,9 @@ public final class CatalogRouteLocator implements RouteLocator {
     }
     metadata.put(API, api.id());
     metadata.put(OPERATION, operation.id());
+    policies
+        .jwt()
+        .ifPresent(jwt -> metadata.put(JwtAuthenticationManagerResolver.ROUTE_METADATA, jwt));
     return Route.async()
         .id(routeId)
         .order(order)

@@ -10,6 +10,7 @@ import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
@@ -39,7 +40,8 @@ public class RoutingConfiguration {
   ApiCatalogService apiCatalogService(
       GatewayProperties gateway,
       NamedValuesProperties namedValuesProperties,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      TrustedIssuers issuers) {
     NamedValues namedValues = new NamedValues(namedValuesProperties.namedValues(), System::getenv);
     List<String> invalid = namedValues.configurationProblems();
     if (!invalid.isEmpty()) {
@@ -48,7 +50,7 @@ public class RoutingConfiguration {
     ApiCatalogService service =
         new ApiCatalogService(
             Path.of(gateway.catalogDir()),
-            new CatalogLoader(gateway.defaultTimeout(), namedValues),
+            new CatalogLoader(gateway.defaultTimeout(), namedValues, issuers.names()),
             gateway.catalogScanInterval(),
             catalog -> events.publishEvent(new RefreshRoutesEvent(catalog)));
     // At start-up an invalid catalog stops the gateway, with every problem in the message.
