@@ -66,6 +66,11 @@ public final class TrustedIssuers {
     return byIssuer.get(iss);
   }
 
+  /** The first issuer trusted by default: the one the portal gets tokens from and checks. */
+  public TrustedIssuer primary() {
+    return byName.get(defaults.getFirst());
+  }
+
   /** Every issuer's name. */
   public Set<String> names() {
     return byName.keySet();
