@@ -1,19 +1,30 @@
 package dev.junction.gateway.reply;
 
+import dev.junction.contract.tracing.KafkaTracing;
+import dev.junction.contract.tracing.TraceSampling;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.JunctionProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.micrometer.tracing.autoconfigure.TracingProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** Kafka request-reply: topics, the command producer, the reply consumer and their health. */
+/**
+ * Kafka request-reply: topics, the command producer, the reply consumer and their health; the
+ * tracing of the commands.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ReplyConfiguration {
 
@@ -47,18 +58,32 @@ public class ReplyConfiguration {
     return pending;
   }
 
+  /** Spans are recorded only when an exporter sends them somewhere (see {@link TraceSampling}). */
+  @Bean
+  Sampler junctionSampler(ObjectProvider<SpanExporter> exporters, TracingProperties tracing) {
+    return TraceSampling.sampler(
+        exporters.stream().findAny().isPresent(), tracing.getSampling().getProbability());
+  }
+
+  @Bean
+  KafkaTracing kafkaTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    return KafkaTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
+  }
+
   @Bean
   KafkaWorkflowRequestSender workflowRequestSender(
       GatewayProperties gateway,
       JunctionProperties junction,
       KafkaProperties kafka,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      KafkaTracing tracing) {
     return new KafkaWorkflowRequestSender(
         gateway.commandTopic(),
         kafka.buildProducerProperties(),
         junction.registry().url(),
         junction.registry().credentials().orElse(null),
         meters,
+        tracing,
         PHASE);
   }
 
