@@ -1,23 +1,18 @@
 package dev.junction.gateway.reply;
 
 import dev.junction.contract.tracing.KafkaTracing;
-import dev.junction.contract.tracing.TraceSampling;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.JunctionProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.micrometer.tracing.autoconfigure.TracingProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
@@ -26,6 +21,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  * tracing of the commands.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 public class ReplyConfiguration {
 
   /**
@@ -56,18 +52,6 @@ public class ReplyConfiguration {
         .description("Requests awaiting a workflow reply")
         .register(meters);
     return pending;
-  }
-
-  /** Spans are recorded only when an exporter sends them somewhere (see {@link TraceSampling}). */
-  @Bean
-  Sampler junctionSampler(ObjectProvider<SpanExporter> exporters, TracingProperties tracing) {
-    return TraceSampling.sampler(
-        exporters.stream().findAny().isPresent(), tracing.getSampling().getProbability());
-  }
-
-  @Bean
-  KafkaTracing kafkaTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-    return KafkaTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
   }
 
   @Bean

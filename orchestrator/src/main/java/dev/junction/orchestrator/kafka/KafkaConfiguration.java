@@ -4,7 +4,7 @@ import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.kafka.CloudEvents;
 import dev.junction.contract.tracing.KafkaTracing;
-import dev.junction.contract.tracing.TraceSampling;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.orchestrator.OrchestratorProperties;
 import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.orchestrator.run.RunHandler;
@@ -17,10 +17,6 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,18 +31,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.HostInfo;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.micrometer.tracing.autoconfigure.TracingProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Wires the run topology into Kafka Streams, its topics, health, tracing and the run store lookup.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 @EnableConfigurationProperties({JunctionKafkaProperties.class, RegistryProperties.class})
 class KafkaConfiguration {
 
@@ -56,18 +52,6 @@ class KafkaConfiguration {
         kafka.buildAdminProperties(),
         junctionKafka.partitions(),
         junctionKafka.replicationFactor());
-  }
-
-  /** Spans are recorded only when an exporter sends them somewhere (see {@link TraceSampling}). */
-  @Bean
-  Sampler junctionSampler(ObjectProvider<SpanExporter> exporters, TracingProperties tracing) {
-    return TraceSampling.sampler(
-        exporters.stream().findAny().isPresent(), tracing.getSampling().getProbability());
-  }
-
-  @Bean
-  KafkaTracing kafkaTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-    return KafkaTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
   }
 
   @Bean

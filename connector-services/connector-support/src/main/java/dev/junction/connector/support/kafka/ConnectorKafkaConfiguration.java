@@ -7,16 +7,12 @@ import dev.junction.connector.support.invoke.Invoker;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.tracing.KafkaTracing;
-import dev.junction.contract.tracing.TraceSampling;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.wire.InvokeConnector;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,12 +26,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.micrometer.tracing.autoconfigure.TracingProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -69,6 +64,7 @@ import org.springframework.util.backoff.FixedBackOff;
  * does in the database), and the orchestrator ignores the duplicate reply by run, step and attempt.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 @EnableConfigurationProperties(JunctionProperties.class)
 public class ConnectorKafkaConfiguration {
 
@@ -80,18 +76,6 @@ public class ConnectorKafkaConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
-  }
-
-  /** Spans are recorded only when an exporter sends them somewhere (see {@link TraceSampling}). */
-  @Bean
-  Sampler junctionSampler(ObjectProvider<SpanExporter> exporters, TracingProperties tracing) {
-    return TraceSampling.sampler(
-        exporters.stream().findAny().isPresent(), tracing.getSampling().getProbability());
-  }
-
-  @Bean
-  KafkaTracing kafkaTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-    return KafkaTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
   }
 
   @Bean
