@@ -65,7 +65,7 @@ class CatalogRouteLocatorTest {
               new JsonAvroConverter(JsonMapper.shared()), problems, 1024),
           new WorkflowGatewayFilterFactory(
               new RequestReplyClient(
-                  request -> CompletableFuture.completedFuture(null),
+                  (request, trace) -> CompletableFuture.completedFuture(null),
                   new PendingReplies(1),
                   Clock.systemUTC(),
                   new SimpleMeterRegistry()),
