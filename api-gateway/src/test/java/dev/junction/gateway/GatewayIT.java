@@ -151,7 +151,8 @@ class GatewayIT {
   static void start() throws Exception {
     catalog = copyCatalog();
     kafka = GatewayTestSupport.sharedKafka();
-    registry = GatewayTestSupport.sharedRegistry();
+    // its own registry: the last test stops it
+    registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("gateway-it"));
     signingKey = new RSAKeyGenerator(2048).keyID("gateway-it").generate();
     startIssuer();
     gateway =
@@ -185,6 +186,9 @@ class GatewayIT {
     }
     if (issuer != null) {
       issuer.stop(0);
+    }
+    if (registry != null) {
+      registry.close();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.junction.gateway.portal;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.JunctionProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.reply.ReplyConsumerHealthIndicator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.contributor.Health;
-import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
