@@ -21,8 +21,9 @@ import javax.net.ssl.TrustManagerFactory;
  * SCRAM-SHA-512, every Junction service its client with the same credentials, and the gateways'
  * listener on HTTPS.
  *
- * @param kafka the broker's key store and SCRAM users
- * @param services the SCRAM user (and trusted authorities) every service connects with
+ * @param kafka the broker's key store and SCRAM users; null keeps the broker on PLAINTEXT
+ * @param services the SCRAM user (and trusted authorities) every service connects with; null with a
+ *     PLAINTEXT broker
  * @param gatewayTls the gateways' certificate and key; null keeps the gateways on plain HTTP
  * @param trustedCertificates PEM file with the authority that signed the gateways' certificate:
  *     what the stack's own HTTP clients (readiness checks, tests) trust
@@ -32,6 +33,15 @@ public record StackSecurity(
     KafkaClientSecurity services,
     ServiceSettings.GatewayTls gatewayTls,
     Path trustedCertificates) {
+
+  /**
+   * Only the gateways' listener on HTTPS, the broker on PLAINTEXT: what {@code bin/junction up
+   * --tls-cert FILE --tls-key FILE} runs. The stack's own readiness checks trust the gateway's
+   * certificate chain itself, so it must name 127.0.0.1.
+   */
+  public static StackSecurity gatewayOnly(ServiceSettings.GatewayTls tls) {
+    return new StackSecurity(null, null, tls, tls.certificate());
+  }
 
   /** An HTTP client that trusts {@link #trustedCertificates()}, for the gateways' HTTPS. */
   public HttpClient httpClient() {
