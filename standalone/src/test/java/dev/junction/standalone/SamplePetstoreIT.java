@@ -10,7 +10,7 @@ import dev.junction.infra.InfraPaths;
 import dev.junction.infra.KafkaClientSecurity;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
-import dev.junction.standalone.stack.TestCertificateAuthority;
+import dev.junction.standalone.stack.TestStackSecurity;
 import dev.junction.standalone.stack.TokenClient;
 import java.io.IOException;
 import java.net.URI;
@@ -56,9 +56,7 @@ class SamplePetstoreIT {
   @BeforeAll
   static void startStack() {
     StackSettings plain = StackSettings.ephemeral(InfraPaths.home(), "petstore-it", 1);
-    settings =
-        plain.withSecurity(
-            TestCertificateAuthority.stackSecurity(plain.dataDir().resolveSibling("tls")));
+    settings = plain.withSecurity(TestStackSecurity.create(plain.dataDir().resolveSibling("tls")));
     http = settings.security().httpClient();
     stack = EmbeddedStack.start(settings);
     token =
