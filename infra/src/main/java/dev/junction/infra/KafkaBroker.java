@@ -40,6 +40,7 @@ public final class KafkaBroker implements AutoCloseable {
    * @param logFile where the broker's output goes
    * @param heapMb maximum heap
    * @param startTimeout how long to wait for the broker to answer admin requests
+   * @param saslSsl a SASL_SSL client listener instead of PLAINTEXT; null for PLAINTEXT
    */
   public record Settings(
       String name,
@@ -48,7 +49,26 @@ public final class KafkaBroker implements AutoCloseable {
       int controllerPort,
       Path logFile,
       int heapMb,
-      Duration startTimeout) {
+      Duration startTimeout,
+      SaslSsl saslSsl) {
+
+    /** A broker with a PLAINTEXT client listener. */
+    public Settings(
+        String name,
+        Path dataDir,
+        int port,
+        int controllerPort,
+        Path logFile,
+        int heapMb,
+        Duration startTimeout) {
+      this(name, dataDir, port, controllerPort, logFile, heapMb, startTimeout, null);
+    }
+
+    /** The same broker with its client listener on SASL_SSL. */
+    public Settings withSaslSsl(SaslSsl saslSsl) {
+      return new Settings(
+          name, dataDir, port, controllerPort, logFile, heapMb, startTimeout, saslSsl);
+    }
 
     /** A throw-away broker on free ports with its data in a fresh temporary folder. */
     public static Settings forTest(String name) {
@@ -65,6 +85,56 @@ public final class KafkaBroker implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * A SASL_SSL client listener: TLS with the broker's own key and certificate, then SCRAM-SHA-512
+   * authentication of every client; a client without valid credentials is refused. The users are
+   * created when the storage is formatted ({@code kafka-storage format --add-scram}, KIP-900), so
+   * they exist before the broker serves anything. The controller listener stays PLAINTEXT on
+   * 127.0.0.1.
+   *
+   * @param keyStore PKCS12 key store with the broker's private key and certificate chain; the
+   *     certificate names the host clients connect to (127.0.0.1)
+   * @param keyStorePassword the key store's and the key's password
+   * @param broker the user the broker authenticates with to its own listener (inter-broker), with
+   *     the authorities it trusts; readiness checks use it too
+   * @param users the other users, e.g. the one the Junction services share
+   */
+  public record SaslSsl(
+      Path keyStore,
+      String keyStorePassword,
+      KafkaClientSecurity broker,
+      List<KafkaClientSecurity> users) {
+
+    public SaslSsl {
+      users = List.copyOf(users);
+      for (KafkaClientSecurity user : allUsers(broker, users)) {
+        if (!user.username().matches("[A-Za-z0-9._-]+")
+            || user.password().matches(".*[,\\[\\]=\\s].*")) {
+          // kafka-storage's --add-scram syntax (SCRAM-SHA-512=[name=...,password=...]) has no
+          // escapes
+          throw new IllegalArgumentException(
+              "SCRAM user "
+                  + user.username()
+                  + ": names are [A-Za-z0-9._-]+ and passwords have no ',', '[', ']', '=' or"
+                  + " white space");
+        }
+      }
+    }
+
+    private static List<KafkaClientSecurity> allUsers(
+        KafkaClientSecurity broker, List<KafkaClientSecurity> users) {
+      List<KafkaClientSecurity> all = new java.util.ArrayList<>();
+      all.add(broker);
+      all.addAll(users);
+      return all;
+    }
+
+    @Override
+    public String toString() {
+      return "SaslSsl[keyStore=" + keyStore + ", broker=" + broker + ", users=" + users + "]";
     }
   }
 
@@ -143,6 +213,20 @@ public final class KafkaBroker implements AutoCloseable {
             Uuid.randomUuid().toString(),
             "-c",
             config.toString());
+    if (settings.saslSsl() != null) {
+      command = new java.util.ArrayList<>(command);
+      for (KafkaClientSecurity user :
+          SaslSsl.allUsers(settings.saslSsl().broker(), settings.saslSsl().users())) {
+        command.add("--add-scram");
+        command.add(
+            KafkaClientSecurity.SCRAM_SHA_512
+                + "=[name="
+                + user.username()
+                + ",password="
+                + user.password()
+                + "]");
+      }
+    }
     Path formatLog = settings.logFile().resolveSibling("kafka-format.log");
     Files.createDirectories(formatLog.getParent());
     Process formatter =
@@ -174,21 +258,51 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static void writeServerProperties(Settings settings, Path file) throws IOException {
     Properties p = new Properties();
-    String controller = "127.0.0.1:" + settings.controllerPort();
-    p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.bootstrap.servers", controller);
-    p.setProperty(
-        "listeners", "PLAINTEXT://127.0.0.1:" + settings.port() + ",CONTROLLER://" + controller);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + settings.port());
-    p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    p.setProperty("log.dirs", settings.dataDir().toAbsolutePath().toString());
-    p.putAll(tuning());
+    p.putAll(serverProperties(settings));
     try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(out, "Junction single-node KRaft broker " + settings.name());
     }
+  }
+
+  /** What {@code server.properties} holds for {@code settings}. */
+  static Map<String, String> serverProperties(Settings settings) {
+    Map<String, String> p = new java.util.LinkedHashMap<>();
+    String controller = "127.0.0.1:" + settings.controllerPort();
+    String client = settings.saslSsl() == null ? "PLAINTEXT" : KafkaClientSecurity.SASL_SSL;
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.bootstrap.servers", controller);
+    p.put("listeners", client + "://127.0.0.1:" + settings.port() + ",CONTROLLER://" + controller);
+    p.put("advertised.listeners", client + "://127.0.0.1:" + settings.port());
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", client);
+    p.put("log.dirs", settings.dataDir().toAbsolutePath().toString());
+    if (settings.saslSsl() != null) {
+      SaslSsl security = settings.saslSsl();
+      String mechanism = KafkaClientSecurity.SCRAM_SHA_512;
+      p.put("sasl.enabled.mechanisms", mechanism);
+      p.put("sasl.mechanism.inter.broker.protocol", mechanism);
+      p.put(
+          "listener.name.sasl_ssl."
+              + mechanism.toLowerCase(java.util.Locale.ROOT)
+              + ".sasl.jaas.config",
+          KafkaClientSecurity.jaasConfig(
+              security.broker().username(), security.broker().password()));
+      p.put("ssl.keystore.type", "PKCS12");
+      p.put("ssl.keystore.location", security.keyStore().toAbsolutePath().toString());
+      p.put("ssl.keystore.password", security.keyStorePassword());
+      p.put("ssl.key.password", security.keyStorePassword());
+      Map<String, String> brokerAsClient = security.broker().clientProperties();
+      brokerAsClient.forEach(
+          (key, value) -> {
+            if (key.startsWith("ssl.truststore.")) {
+              p.put(key, value);
+            }
+          });
+    }
+    p.putAll(tuning());
+    return p;
   }
 
   /**
@@ -214,12 +328,10 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private boolean answersAdminRequests() {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    try (Admin admin = Admin.create(config)) {
       admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
       return true;
     } catch (ExecutionException | TimeoutException | KafkaException e) {
@@ -232,6 +344,19 @@ public final class KafkaBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + settings.port();
+  }
+
+  /**
+   * What a client needs to reach this broker: the bootstrap servers and, on a SASL_SSL listener,
+   * the broker user's credentials and trusted authorities.
+   */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> properties = new java.util.HashMap<>();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    if (settings.saslSsl() != null) {
+      properties.putAll(settings.saslSsl().broker().clientProperties());
+    }
+    return properties;
   }
 
   public ChildProcess process() {

@@ -42,9 +42,14 @@ public final class Readiness {
 
   /** True when {@code url} answers 200 and, if given, its body contains {@code expected}. */
   public static boolean httpOk(String url, String expected) {
+    return httpOk(HTTP, url, expected);
+  }
+
+  /** The same, with {@code client} (e.g. one that trusts a server's own certificate authority). */
+  public static boolean httpOk(HttpClient client, String url, String expected) {
     try {
       HttpResponse<String> response =
-          HTTP.send(
+          client.send(
               HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
               HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200

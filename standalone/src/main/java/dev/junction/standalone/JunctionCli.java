@@ -8,9 +8,12 @@ import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.ProcessStack;
+import dev.junction.standalone.stack.ServiceSettings;
+import dev.junction.standalone.stack.StackSecurity;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,6 +64,9 @@ public final class JunctionCli {
           up --processes [--gateways N] [--orchestrators N]
                                         the same parts, each a process of its own that runs on
                                         after this command; logs and PIDs in .junction/processes
+          up ... --tls-cert FILE --tls-key FILE
+                                        the gateways on HTTPS: PEM certificate chain (naming
+                                        127.0.0.1) and private key (docs/operations.md)
           down                          stop the process stack
           sample-backend [--port N] [--bind ADDRESS]   serve the sample backend
           dev-issuer [--port N] [--key-file FILE]      serve the dev OAuth2 issuer
@@ -80,7 +86,8 @@ public final class JunctionCli {
 
   private static int up(List<String> options) throws InterruptedException {
     int gateways = Integer.parseInt(option(options, "--gateways", "1"));
-    StackSettings settings = StackSettings.defaults(InfraPaths.home(), gateways);
+    StackSettings settings =
+        withGatewayTls(StackSettings.defaults(InfraPaths.home(), gateways), options);
     long started = System.nanoTime();
     OUT.println("Starting Junction (logs in " + settings.logDir() + ") ...");
     AtomicReference<EmbeddedStack> running = new AtomicReference<>();
@@ -152,8 +159,11 @@ public final class JunctionCli {
   private static int upProcesses(List<String> options) {
     int gateways = Integer.parseInt(option(options, "--gateways", "1"));
     int orchestrators = Integer.parseInt(option(options, "--orchestrators", "1"));
-    ProcessStack.Settings settings =
+    ProcessStack.Settings defaults =
         ProcessStack.Settings.defaults(InfraPaths.home(), gateways, orchestrators);
+    ProcessStack.Settings settings =
+        new ProcessStack.Settings(
+            withGatewayTls(defaults.stack(), options), defaults.orchestratorPorts());
     StackSettings stack = settings.stack();
     long started = System.nanoTime();
     OUT.println("Starting the process stack (logs in " + stack.logDir() + ") ...");
@@ -211,6 +221,27 @@ public final class JunctionCli {
         TokenClient.fetch(
             tokenUrl, StackSettings.SAMPLE_CLIENT_ID, settings.clientSecret(), scope));
     return 0;
+  }
+
+  /** {@code --tls-cert FILE --tls-key FILE}: the gateways' listener on HTTPS. */
+  private static StackSettings withGatewayTls(StackSettings settings, List<String> options) {
+    String certificate = option(options, "--tls-cert", null);
+    String key = option(options, "--tls-key", null);
+    if (certificate == null && key == null) {
+      return settings;
+    }
+    if (certificate == null || key == null) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    for (String file : List.of(certificate, key)) {
+      if (!Files.isReadable(Path.of(file))) {
+        throw new IllegalArgumentException("Cannot read " + file);
+      }
+    }
+    return settings.withSecurity(
+        StackSecurity.gatewayOnly(
+            new ServiceSettings.GatewayTls(
+                Path.of(certificate).toAbsolutePath(), Path.of(key).toAbsolutePath())));
   }
 
   /** The value after {@code name} in {@code options}, or {@code fallback}. */

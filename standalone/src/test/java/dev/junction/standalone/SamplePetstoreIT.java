@@ -1,13 +1,18 @@
 package dev.junction.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.junction.contract.Topics;
 import dev.junction.infra.InfraPaths;
+import dev.junction.infra.KafkaClientSecurity;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
+import dev.junction.standalone.stack.TestStackSecurity;
 import dev.junction.standalone.stack.TokenClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +20,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,23 +36,28 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The sample stack of {@code bin/junction up} serves the Petstore API imported from the Swagger
+ * The sample stack of {@code bin/junction up}, secured as an operator runs it (docs/operations.md,
+ * "Security"): the gateway's listener on HTTPS with a certificate from a test authority, the
+ * broker's client listener on SASL_SSL with SCRAM-SHA-512, and every service its client through the
+ * one set of Kafka security settings. It serves the Petstore API imported from the Swagger
  * Petstore's OpenAPI document (apis/petstore-v3.yaml): mock responses, 20 calls per 10 s per
- * client, and its OpenAPI document valid against the OpenAPI 3.0 JSON schema.
+ * client, and its OpenAPI document valid against the OpenAPI 3.0 JSON schema; and the sample
+ * composite API through gateway, orchestrator and http-connector over the secured broker.
  */
 class SamplePetstoreIT {
 
   private static final JsonMapper JSON = JsonMapper.shared();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static EmbeddedStack stack;
   private static StackSettings settings;
+  private static HttpClient http;
   private static String token;
 
   @BeforeAll
   static void startStack() {
-    settings = StackSettings.ephemeral(InfraPaths.home(), "petstore-it", 1);
+    StackSettings plain = StackSettings.ephemeral(InfraPaths.home(), "petstore-it", 1);
+    settings = plain.withSecurity(TestStackSecurity.create(plain.dataDir().resolveSibling("tls")));
+    http = settings.security().httpClient();
     stack = EmbeddedStack.start(settings);
     token =
         TokenClient.fetch(
@@ -58,7 +75,7 @@ class SamplePetstoreIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
+    return http.send(
         HttpRequest.newBuilder(URI.create(settings.gatewayUrl(0) + path))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token)
@@ -112,6 +129,80 @@ class SamplePetstoreIT {
                 .validate(document))
         .isEmpty();
     assertThat(document.get("paths").size()).isEqualTo(13);
+  }
+
+  @Test
+  void placesAnOrderThroughGatewayOrchestratorAndConnectorOverTheSecuredBroker() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(settings.gatewayUrl(0) + "/orders/v1/orders"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(settings.gatewayUrl(0)).startsWith("https://");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    assertThat(JSON.readTree(response.body()).path("orderId").asString()).startsWith("ord-");
+  }
+
+  @Test
+  void gatewayServesHttpsOnlyWithTheStacksCertificate() {
+    String plainUrl = settings.gatewayUrl(0).replace("https://", "http://") + "/portal";
+    assertThatThrownBy(
+            () ->
+                HttpClient.newHttpClient()
+                    .send(
+                        HttpRequest.newBuilder(URI.create(plainUrl))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+        .as("plain HTTP to the TLS listener")
+        .isInstanceOf(IOException.class);
+    // a client that trusts only the JDK's authorities does not accept the test authority's
+    assertThatThrownBy(
+            () ->
+                HttpClient.newHttpClient()
+                    .send(
+                        HttpRequest.newBuilder(URI.create(settings.gatewayUrl(0) + "/portal"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(SSLHandshakeException.class);
+  }
+
+  @Test
+  void brokerRefusesClientsWithoutTheStacksCredentials() throws Exception {
+    KafkaClientSecurity services = settings.security().services();
+    // the control: the services' credentials list the topics the services created through them
+    try (Admin admin = admin(services.clientProperties())) {
+      assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+          .contains(Topics.ORCHESTRATOR_COMMANDS, Topics.GATEWAY_REPLIES);
+    }
+    KafkaClientSecurity wrongPassword =
+        new KafkaClientSecurity(
+            services.username(), services.password() + "x", services.trustedCertificates());
+    try (Admin admin = admin(wrongPassword.clientProperties())) {
+      assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(SaslAuthenticationException.class);
+    }
+    // PLAINTEXT (no TLS, no credentials) gets no answer at all
+    try (Admin admin = admin(Map.of())) {
+      assertThatThrownBy(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+    }
+  }
+
+  private static Admin admin(Map<String, String> security) {
+    Map<String, Object> config = new HashMap<>(security);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    return Admin.create(config);
   }
 
   /** A third-party file of the repository's {@code test-fixtures} (see its SOURCES.md). */

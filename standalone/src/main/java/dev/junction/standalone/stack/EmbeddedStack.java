@@ -106,7 +106,12 @@ public final class EmbeddedStack implements AutoCloseable {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
-    ServiceProcess.awaitReady(gateway, port);
+    if (settings.gatewayTls() == null) {
+      ServiceProcess.awaitReady(gateway, port);
+    } else {
+      ServiceProcess.awaitReady(
+          gateway, settings.gatewayUrl(instanceIndex), settings.security().httpClient());
+    }
   }
 
   private ChildProcess startService(
@@ -132,7 +137,8 @@ public final class EmbeddedStack implements AutoCloseable {
         settings.issuerUrl(),
         settings.jwkSetUrl(),
         "http://127.0.0.1:" + settings.orchestratorPort(),
-        "http://127.0.0.1:" + settings.backendPort());
+        "http://127.0.0.1:" + settings.backendPort(),
+        settings.security() == null ? null : settings.security().services());
   }
 
   private Map<String, String> orchestratorSettings() {
@@ -150,7 +156,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private Map<String, String> gatewaySettings(int instanceIndex) {
     return ServiceSettings.gateway(
-        endpoints(), instanceIndex, settings.home().resolve("apis").toString());
+        endpoints(),
+        instanceIndex,
+        settings.home().resolve("apis").toString(),
+        settings.gatewayTls());
   }
 
   private AutoCloseable startIssuer() {
@@ -176,14 +185,20 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private KafkaBroker.Settings kafkaSettings() {
+    return kafkaSettings(settings, settings.dataDir().resolve("kafka"), "kafka.log");
+  }
+
+  /** The broker of a stack, on SASL_SSL when the stack has {@link StackSecurity}. */
+  static KafkaBroker.Settings kafkaSettings(StackSettings settings, Path dataDir, String logFile) {
     return new KafkaBroker.Settings(
-        "junction",
-        settings.dataDir().resolve("kafka"),
-        settings.kafkaPort(),
-        settings.kafkaControllerPort(),
-        settings.logDir().resolve("kafka.log"),
-        512,
-        Duration.ofSeconds(90));
+            "junction",
+            dataDir,
+            settings.kafkaPort(),
+            settings.kafkaControllerPort(),
+            settings.logDir().resolve(logFile),
+            512,
+            Duration.ofSeconds(90))
+        .withSaslSsl(settings.security() == null ? null : settings.security().kafka());
   }
 
   private ApicurioRegistry.Settings registrySettings() {

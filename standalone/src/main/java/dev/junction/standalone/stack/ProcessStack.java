@@ -124,7 +124,8 @@ public final class ProcessStack {
           stack.issuerUrl(),
           stack.jwkSetUrl(),
           orchestratorUrl(0),
-          backendUrl());
+          backendUrl(),
+          stack.security() == null ? null : stack.security().services());
     }
 
     List<Integer> ports() {
@@ -243,14 +244,7 @@ public final class ProcessStack {
     StackSettings s = settings.stack();
     KafkaBroker broker =
         KafkaBroker.start(
-            new KafkaBroker.Settings(
-                "junction",
-                s.dataDir().resolve("kafka"),
-                s.kafkaPort(),
-                s.kafkaControllerPort(),
-                s.logDir().resolve(KAFKA + ".log"),
-                512,
-                Duration.ofSeconds(90)));
+            EmbeddedStack.kafkaSettings(s, s.dataDir().resolve("kafka"), KAFKA + ".log"));
     return recorded(KAFKA, broker.process());
   }
 
@@ -329,7 +323,7 @@ public final class ProcessStack {
         "api-gateway",
         s.gatewayPorts().get(instance),
         ServiceSettings.gateway(
-            settings.endpoints(), instance, s.home().resolve("apis").toString()));
+            settings.endpoints(), instance, s.home().resolve("apis").toString(), s.gatewayTls()));
   }
 
   private ChildProcess startService(
@@ -348,7 +342,11 @@ public final class ProcessStack {
                 ServiceSettings.environment(all),
                 s.logDir(),
                 s.home()));
-    ServiceProcess.awaitReady(process, port);
+    if (serviceSettings.containsKey(ServiceSettings.SERVER_SSL_BUNDLE)) {
+      ServiceProcess.awaitReady(process, "https://127.0.0.1:" + port, s.security().httpClient());
+    } else {
+      ServiceProcess.awaitReady(process, port);
+    }
     return process;
   }
 

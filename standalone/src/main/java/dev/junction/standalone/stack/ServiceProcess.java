@@ -3,6 +3,7 @@ package dev.junction.standalone.stack;
 import dev.junction.infra.ChildProcess;
 import dev.junction.infra.InfraException;
 import dev.junction.infra.Readiness;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,15 @@ public final class ServiceProcess {
   public static void awaitReady(ChildProcess process, int port) {
     String url = "http://127.0.0.1:" + port + READINESS_PATH;
     Readiness.await(process, START_TIMEOUT, () -> Readiness.httpOk(url, "UP"));
+  }
+
+  /**
+   * Waits for a service whose listener is {@code baseUrl}, e.g. a gateway on HTTPS with a client
+   * that trusts its certificate.
+   */
+  public static void awaitReady(ChildProcess process, String baseUrl, HttpClient client) {
+    String url = baseUrl + READINESS_PATH;
+    Readiness.await(process, START_TIMEOUT, () -> Readiness.httpOk(client, url, "UP"));
   }
 
   /** Waits until {@code url} answers 200 with {@code expected} in its body. */

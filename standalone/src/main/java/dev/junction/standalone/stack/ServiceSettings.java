@@ -1,5 +1,7 @@
 package dev.junction.standalone.stack;
 
+import dev.junction.infra.KafkaClientSecurity;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,33 @@ public final class ServiceSettings {
       List.of(TRACES_EXPORT, TRACES_ENDPOINT, TRACES_SAMPLING);
 
   /**
+   * A Kafka client property ({@code security.protocol}, {@code sasl.jaas.config}, ...) under its
+   * own name: Spring Boot hands {@code spring.kafka.properties.*} to every Kafka client it
+   * configures, and every Junction service builds all its clients (producers, consumers, admin,
+   * Kafka Streams, the orchestrator's dead-letter producer, the kafka-connector's target producers)
+   * from there. Setting the Kafka security of a service is setting these.
+   */
+  public static final String KAFKA_CLIENT_PROPERTY = "spring.kafka.properties.%s";
+
+  /** The Kafka client properties that carry security, set the same on every service. */
+  public static final List<String> KAFKA_SECURITY_PROPERTIES =
+      List.of(
+          "security.protocol",
+          "sasl.mechanism",
+          "sasl.jaas.config",
+          "ssl.truststore.type",
+          "ssl.truststore.location");
+
+  /** The SSL bundle the gateway's listener uses ({@code server.ssl.bundle}). */
+  public static final String GATEWAY_SSL_BUNDLE = "gateway";
+
+  public static final String SERVER_SSL_BUNDLE = "server.ssl.bundle";
+  public static final String SSL_BUNDLE_CERTIFICATE =
+      "spring.ssl.bundle.pem." + GATEWAY_SSL_BUNDLE + ".keystore.certificate";
+  public static final String SSL_BUNDLE_PRIVATE_KEY =
+      "spring.ssl.bundle.pem." + GATEWAY_SSL_BUNDLE + ".keystore.private-key";
+
+  /**
    * The http-connector connections of the sample APIs' workflows ({@code workflows/*.yaml}) and the
    * path of the sample backend each one calls.
    */
@@ -68,6 +97,7 @@ public final class ServiceSettings {
    * @param jwkSetUri where the issuer's signing keys are read
    * @param orchestratorUrl the orchestrator's runs API, which the gateway proxies
    * @param backendUrl the sample backend the sample APIs call
+   * @param kafkaSecurity how every service authenticates to the broker; null for PLAINTEXT
    */
   public record Endpoints(
       String kafkaBootstrapServers,
@@ -75,12 +105,47 @@ public final class ServiceSettings {
       String issuerUri,
       String jwkSetUri,
       String orchestratorUrl,
-      String backendUrl) {}
+      String backendUrl,
+      KafkaClientSecurity kafkaSecurity) {
 
-  /** What every Junction service needs: the broker and the schema registry. */
+    /** Endpoints of a stack whose broker listens in PLAINTEXT. */
+    public Endpoints(
+        String kafkaBootstrapServers,
+        String registryUrl,
+        String issuerUri,
+        String jwkSetUri,
+        String orchestratorUrl,
+        String backendUrl) {
+      this(
+          kafkaBootstrapServers,
+          registryUrl,
+          issuerUri,
+          jwkSetUri,
+          orchestratorUrl,
+          backendUrl,
+          null);
+    }
+  }
+
+  /**
+   * The gateway's listener on HTTPS, from PEM files (Spring Boot's SSL bundle {@value
+   * #GATEWAY_SSL_BUNDLE}).
+   *
+   * @param certificate the certificate chain, server certificate first
+   * @param privateKey its private key (PKCS#8, or PKCS#1 / SEC 1), unencrypted
+   */
+  public record GatewayTls(Path certificate, Path privateKey) {}
+
+  /** What every Junction service needs: the broker (and its security) and the schema registry. */
   public static Map<String, String> common(Endpoints endpoints) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(KAFKA_BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
+    if (endpoints.kafkaSecurity() != null) {
+      endpoints
+          .kafkaSecurity()
+          .clientProperties()
+          .forEach((name, value) -> settings.put(KAFKA_CLIENT_PROPERTY.formatted(name), value));
+    }
     settings.put(REGISTRY_URL, endpoints.registryUrl());
     return settings;
   }
@@ -135,7 +200,22 @@ public final class ServiceSettings {
    */
   public static Map<String, String> gateway(
       Endpoints endpoints, int instanceIndex, String catalogDir) {
+    return gateway(endpoints, instanceIndex, catalogDir, null);
+  }
+
+  /**
+   * A gateway instance, its listener on HTTPS when {@code tls} is given.
+   *
+   * @param instanceIndex the reply partition this instance owns; distinct per instance
+   */
+  public static Map<String, String> gateway(
+      Endpoints endpoints, int instanceIndex, String catalogDir, GatewayTls tls) {
     Map<String, String> settings = common(endpoints);
+    if (tls != null) {
+      settings.put(SERVER_SSL_BUNDLE, GATEWAY_SSL_BUNDLE);
+      settings.put(SSL_BUNDLE_CERTIFICATE, fileUrl(tls.certificate()));
+      settings.put(SSL_BUNDLE_PRIVATE_KEY, fileUrl(tls.privateKey()));
+    }
     settings.put(GATEWAY_INSTANCE_INDEX, Integer.toString(instanceIndex));
     settings.put(CATALOG_DIR, catalogDir);
     settings.put(ORCHESTRATOR_URL, endpoints.orchestratorUrl());
@@ -143,6 +223,10 @@ public final class ServiceSettings {
     settings.put(JWT_JWK_SET_URI, endpoints.jwkSetUri());
     settings.put(JWT_AUDIENCES, StackSettings.GATEWAY_AUDIENCE);
     return settings;
+  }
+
+  private static String fileUrl(Path file) {
+    return "file:" + file.toAbsolutePath();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
  * @param keyFile the dev issuer's signing key, kept across runs so tokens survive restarts
  * @param gatewayPorts one port per gateway instance; instance i owns reply partition i
  * @param clientSecret secret of the sample OAuth2 client {@code junction-sample}
+ * @param security TLS of the gateways and SASL_SSL of the broker; null for plain HTTP and PLAINTEXT
  */
 public record StackSettings(
     Path home,
@@ -31,7 +32,8 @@ public record StackSettings(
     int orchestratorPort,
     int connectorPort,
     List<Integer> gatewayPorts,
-    String clientSecret) {
+    String clientSecret,
+    StackSecurity security) {
 
   public static final String SAMPLE_CLIENT_ID = "junction-sample";
   public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
@@ -68,7 +70,8 @@ public record StackSettings(
         8081,
         8082,
         IntStream.range(0, gateways).mapToObj(i -> i == 0 ? 8080 : 8089 + i).toList(),
-        secret);
+        secret,
+        null);
   }
 
   /** A stack on free ports with its data in a new temporary folder, for tests and benchmarks. */
@@ -88,7 +91,8 @@ public record StackSettings(
           FreePorts.next(),
           FreePorts.next(),
           IntStream.range(0, gateways).mapToObj(i -> FreePorts.next()).toList(),
-          DEV_CLIENT_SECRET);
+          DEV_CLIENT_SECRET,
+          null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -96,6 +100,15 @@ public record StackSettings(
 
   /** The same stack with its data, logs and PIDs in {@code dir}. */
   public StackSettings withDataDir(Path dir) {
+    return with(dir, security);
+  }
+
+  /** The same stack with TLS and Kafka authentication (null: without). */
+  public StackSettings withSecurity(StackSecurity security) {
+    return with(dataDir, security);
+  }
+
+  private StackSettings with(Path dir, StackSecurity security) {
     return new StackSettings(
         home,
         dir,
@@ -109,7 +122,8 @@ public record StackSettings(
         orchestratorPort,
         connectorPort,
         gatewayPorts,
-        clientSecret);
+        clientSecret,
+        security);
   }
 
   public Path logDir() {
@@ -130,6 +144,11 @@ public record StackSettings(
   }
 
   public String gatewayUrl(int instance) {
-    return "http://127.0.0.1:" + gatewayPorts.get(instance);
+    return (gatewayTls() == null ? "http" : "https") + "://127.0.0.1:" + gatewayPorts.get(instance);
+  }
+
+  /** The gateways' TLS, or null when they serve plain HTTP. */
+  public ServiceSettings.GatewayTls gatewayTls() {
+    return security == null ? null : security.gatewayTls();
   }
 }

@@ -151,6 +151,10 @@ class ComposeFileTest {
           .map(ServiceSettings::environmentName)
           .forEach(known::add);
       ServiceSettings.TRACING.stream().map(ServiceSettings::environmentName).forEach(known::add);
+      ServiceSettings.KAFKA_SECURITY_PROPERTIES.stream()
+          .map(ServiceSettings.KAFKA_CLIENT_PROPERTY::formatted)
+          .map(ServiceSettings::environmentName)
+          .forEach(known::add);
       assertThat(environment(service).keySet())
           .as("Spring settings of %s", service)
           .filteredOn(name -> name.matches("(SPRING|JUNCTION|SERVER|MANAGEMENT|LOGGING)_.*"))
@@ -179,6 +183,44 @@ class ComposeFileTest {
         .allSatisfy(
             settings -> assertThat(settings).containsEntry(ServiceSettings.TRACES_EXPORT, "false"))
         .allSatisfy(settings -> assertThat(settings).isEqualTo(tracing.values().iterator().next()));
+  }
+
+  /**
+   * Kafka security is set once ({@code x-kafka-client}) and every Junction service gets the same,
+   * as Kafka client properties that Spring Boot hands to all of a service's Kafka clients; its
+   * protocol is the one of the broker listener the services are pointed at.
+   */
+  @Test
+  void givesEveryJunctionServiceTheSameKafkaSecurity() {
+    Map<String, String> kafka = environment(serviceByImage("apache/kafka"));
+    String listener = kafka.get("KAFKA_INTER_BROKER_LISTENER_NAME");
+    String brokerProtocol =
+        Arrays.stream(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").split(","))
+            .filter(entry -> entry.startsWith(listener + ":"))
+            .map(entry -> entry.substring(listener.length() + 1))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Map<String, String>> securityByService = new LinkedHashMap<>();
+    junctionServices()
+        .keySet()
+        .forEach(
+            service ->
+                securityByService.put(
+                    service,
+                    binder(environment(service))
+                        .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
+                        .orElse(Map.of())));
+
+    assertThat(securityByService.values())
+        .allSatisfy(
+            security ->
+                assertThat(security)
+                    .containsKeys(
+                        ServiceSettings.KAFKA_SECURITY_PROPERTIES
+                            .subList(0, 3)
+                            .toArray(String[]::new))
+                    .containsEntry("security.protocol", brokerProtocol)
+                    .isEqualTo(securityByService.values().iterator().next()));
   }
 
   /** A default that points at 127.0.0.1 points at the container itself under compose. */

@@ -1,8 +1,9 @@
-package dev.junction.connector.http.testing;
+package dev.junction.infra.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
@@ -34,7 +36,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Real X.509 certificates made for a test run (Bouncy Castle, EC P-256, valid one day): a CA, and
- * leaf certificates it signs for servers (SAN IP 127.0.0.1) and clients, written as PKCS12 stores.
+ * leaf certificates it signs for servers (SAN IP 127.0.0.1) and clients, written as PKCS12 stores
+ * or PEM files. Nothing with a private key is checked in: tests write them to temporary folders.
+ * Shipped in this module's test-jar for the other modules' TLS tests.
  */
 public final class TestCertificates {
 
@@ -111,6 +115,32 @@ public final class TestCertificates {
         PASSWORD.toCharArray(),
         new Certificate[] {certificate, authority.certificate});
     return write(store, file);
+  }
+
+  /** This (authority's) certificate as a PEM file, e.g. to trust it. */
+  public Path writeCertificatePem(Path file) throws Exception {
+    Files.writeString(file, pem("CERTIFICATE", certificate.getEncoded()));
+    return file;
+  }
+
+  /**
+   * This certificate and its chain up to {@code authority} as PEM ({@code certificateFile}), and
+   * this private key as unencrypted PKCS#8 PEM ({@code keyFile}): what a server's PEM settings
+   * take.
+   */
+  public void writePem(Path certificateFile, Path keyFile, TestCertificates authority)
+      throws Exception {
+    Files.writeString(
+        certificateFile,
+        pem("CERTIFICATE", certificate.getEncoded())
+            + pem("CERTIFICATE", authority.certificate.getEncoded()));
+    Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+  }
+
+  private static String pem(String type, byte[] der) {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
   /** A PKCS12 trust store holding this (authority's) certificate. */
