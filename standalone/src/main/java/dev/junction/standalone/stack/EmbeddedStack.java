@@ -34,17 +34,28 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
 
   private final StackSettings settings;
+  private final Path catalogDir;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<ChildProcess> gateways = new ArrayList<>();
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
 
-  private EmbeddedStack(StackSettings settings) {
+  private EmbeddedStack(StackSettings settings, Path catalogDir) {
     this.settings = settings;
+    this.catalogDir = catalogDir;
   }
 
   /** Starts the whole stack and returns once every gateway reports ready. */
   public static EmbeddedStack start(StackSettings settings) {
-    EmbeddedStack stack = new EmbeddedStack(settings);
+    return start(settings, settings.home().resolve("apis"));
+  }
+
+  /**
+   * Starts the whole stack with the gateways reading their API catalog from {@code catalogDir}
+   * (rather than {@code apis/} of the checkout) and returns once every gateway reports ready.
+   */
+  public static EmbeddedStack start(StackSettings settings, Path catalogDir) {
+    EmbeddedStack stack = new EmbeddedStack(settings, catalogDir);
     try {
       stack.startAll();
       return stack;
@@ -106,6 +117,9 @@ public final class EmbeddedStack implements AutoCloseable {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
+    synchronized (this) {
+      gateways.add(gateway);
+    }
     ServiceProcess.awaitReady(gateway, port);
   }
 
@@ -149,8 +163,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private Map<String, String> gatewaySettings(int instanceIndex) {
-    return ServiceSettings.gateway(
-        endpoints(), instanceIndex, settings.home().resolve("apis").toString());
+    return ServiceSettings.gateway(endpoints(), instanceIndex, catalogDir.toString());
   }
 
   private AutoCloseable startIssuer() {
@@ -243,6 +256,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String registryUrl() {
     return registry.registryUrl();
+  }
+
+  /** The process of gateway instance {@code instance}, e.g. to read its CPU time. */
+  public synchronized long gatewayPid(int instance) {
+    return gateways.get(instance).pid();
   }
 
   /** Every process of the stack that runs outside this JVM, to check nothing is left behind. */
