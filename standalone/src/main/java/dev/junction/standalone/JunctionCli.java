@@ -66,7 +66,7 @@ public final class JunctionCli {
           sample-backend [--port N] [--bind ADDRESS]   serve the sample backend
           dev-issuer [--port N] [--key-file FILE]      serve the dev OAuth2 issuer
           token [--scope "a b"]         print an access token for the sample client
-          bench [--json FILE] [--duration SECONDS] [--warmup SECONDS] [--passthrough-only]
+          bench [--json FILE] [--duration S] [--warmup S] [--concurrency 1,64] [--passthrough-only]
                                         measure the raw Kafka round trip, the sample API and
                                         a pass-through API against its backend called directly
           runs list|show|cancel|resubmit  the run history (bin/junction runs help)

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -103,7 +104,7 @@ final class BenchBackend implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    group.shutdownGracefully().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   /** Answers each request once its last content arrived; the request body is ignored. */

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Benchmark {
   static final int KAFKA_ROUND_TRIPS_PER_CALL = 3;
-  private static final int[] CONCURRENCY = {1, 64};
   private static final String FLOOR_REQUESTS = "bench.floor.requests";
   private static final String FLOOR_REPLIES = "bench.floor.replies";
   private static final String LOCAL_REQUESTS = "bench.floor-in-process.requests";
@@ -77,6 +77,10 @@ public final class Benchmark {
     String jsonFile = JunctionCli.option(options, "--json", null);
     boolean connectorOnly = options.contains("--connector-only");
     boolean passthroughOnly = options.contains("--passthrough-only");
+    int[] concurrencies =
+        Arrays.stream(JunctionCli.option(options, "--concurrency", "1,64").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     out.println("Starting a stack for the benchmark ...");
     Map<String, Map<String, Phase>> results = new LinkedHashMap<>();
     ConnectorBurst.Result connector = null;
@@ -85,13 +89,15 @@ public final class Benchmark {
             connectorOnly ? null : PassThroughBench.start(home, settings);
         EmbeddedStack stack =
             EmbeddedStack.start(
-                settings, passthrough == null ? home.resolve("apis") : passthrough.catalogDir())) {
+                settings,
+                passthrough == null ? home.resolve("apis") : passthrough.catalogDir(),
+                !passthroughOnly)) {
       String bootstrap = stack.bootstrapServers();
       if (!connectorOnly && !passthroughOnly) {
-        measureRoundTrips(home, stack, results, warmup, duration, out);
+        measureRoundTrips(home, stack, results, concurrencies, warmup, duration, out);
       }
       if (passthrough != null) {
-        passthrough.measure(stack, results, CONCURRENCY, warmup, duration, out);
+        passthrough.measure(stack, results, concurrencies, warmup, duration, out);
       }
       if (!passthroughOnly) {
         ConnectorBurst burst = new ConnectorBurst(bootstrap, stack.registryUrl());
@@ -119,6 +125,7 @@ public final class Benchmark {
       Path home,
       EmbeddedStack stack,
       Map<String, Map<String, Phase>> results,
+      int[] concurrencies,
       Duration warmup,
       Duration duration,
       PrintStream out)
@@ -129,7 +136,7 @@ public final class Benchmark {
     RawKafkaRoundTrip.createTopics(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES);
     try (ChildProcess echo = startEcho(home, stack, FLOOR_REQUESTS, FLOOR_REPLIES);
         RawKafkaRoundTrip floor = new RawKafkaRoundTrip(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES)) {
-      results.put("floor", measure("floor", floor::call, CONCURRENCY, warmup, duration, out));
+      results.put("floor", measure("floor", floor::call, concurrencies, warmup, duration, out));
     }
     // for reference: the same round trip with the echo on a thread of this JVM
     RawKafkaRoundTrip.createTopics(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES);
@@ -161,7 +168,7 @@ public final class Benchmark {
                 "answered " + response.statusCode() + ": " + response.body());
           }
         };
-    results.put("composite", measure("composite", composite, CONCURRENCY, warmup, duration, out));
+    results.put("composite", measure("composite", composite, concurrencies, warmup, duration, out));
   }
 
   private static Map<String, Phase> measure(
@@ -332,7 +339,7 @@ public final class Benchmark {
                       "%-17s %-5s %10.3f %10.3f %10.0f %8d %s%n",
                       name, concurrency, s.p50Ms(), s.p99Ms(), s.perSecond(), s.errors(), cores);
                 }));
-    if (results.containsKey("composite")) {
+    if (results.containsKey("composite") && results.get("composite").containsKey("c1")) {
       double floorP50 = results.get("floor").get("c1").summary().p50Ms();
       double inProcessP50 = results.get("floor_in_process").get("c1").summary().p50Ms();
       double compositeP50 = results.get("composite").get("c1").summary().p50Ms();
@@ -347,7 +354,7 @@ public final class Benchmark {
           compositeP50 / floorP50,
           compositeP50 / inProcessP50);
     }
-    if (results.containsKey("passthrough")) {
+    if (PassThroughTargets.measured(results)) {
       out.println();
       out.print(PassThroughTargets.of(results).report());
     }
@@ -398,7 +405,7 @@ public final class Benchmark {
     if (results.containsKey("composite")) {
       json.put("kafka_round_trips_per_call", KAFKA_ROUND_TRIPS_PER_CALL);
     }
-    if (results.containsKey("passthrough")) {
+    if (PassThroughTargets.measured(results)) {
       json.put("passthrough_targets", PassThroughTargets.of(results).json());
     }
     if (connector != null) {

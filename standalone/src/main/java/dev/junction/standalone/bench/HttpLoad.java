@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 final class HttpLoad implements AutoCloseable {
 
   private static final Duration FINISH_GRACE = Duration.ofSeconds(30);
+  private static final Duration RECONNECT_DELAY = Duration.ofMillis(100);
 
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -123,7 +124,11 @@ final class HttpLoad implements AutoCloseable {
                   return; // channelActive sends the first call
                 }
                 recorder.error();
-                finish();
+                if (System.nanoTime() < end) { // e.g. the gateway restarting: try again shortly
+                  group.schedule(this::open, RECONNECT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                  finish();
+                }
               });
     }
 

@@ -14,6 +14,13 @@ record PassThroughTargets(
   static final double MAX_ADDED_P50_MS = 0.4;
   static final double MIN_PER_CORE = 8_000;
 
+  /** Whether the run measured what the targets need: both scenarios at concurrency 1 and 64. */
+  static boolean measured(Map<String, Map<String, Benchmark.Phase>> results) {
+    return results.containsKey("passthrough")
+        && results.get("passthrough").keySet().containsAll(java.util.List.of("c1", "c64"))
+        && results.get("direct").containsKey("c1");
+  }
+
   static PassThroughTargets of(Map<String, Map<String, Benchmark.Phase>> results) {
     Benchmark.Phase c64 = results.get("passthrough").get("c64");
     return new PassThroughTargets(

@@ -33,29 +33,41 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
 
+  /**
+   * How long the broker and the registry may take to start: on two cores shared with builds,
+   * Apicurio took more than 90 s.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
   private final StackSettings settings;
   private final Path catalogDir;
+  private final boolean workflowServices;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final List<ChildProcess> gateways = new ArrayList<>();
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
 
-  private EmbeddedStack(StackSettings settings, Path catalogDir) {
+  private EmbeddedStack(StackSettings settings, Path catalogDir, boolean workflowServices) {
     this.settings = settings;
     this.catalogDir = catalogDir;
+    this.workflowServices = workflowServices;
   }
 
   /** Starts the whole stack and returns once every gateway reports ready. */
   public static EmbeddedStack start(StackSettings settings) {
-    return start(settings, settings.home().resolve("apis"));
+    return start(settings, settings.home().resolve("apis"), true);
   }
 
   /**
-   * Starts the whole stack with the gateways reading their API catalog from {@code catalogDir}
-   * (rather than {@code apis/} of the checkout) and returns once every gateway reports ready.
+   * Starts the stack with the gateways reading their API catalog from {@code catalogDir} (rather
+   * than {@code apis/} of the checkout) and returns once every gateway reports ready.
+   *
+   * @param workflowServices whether to start the orchestrator and the http-connector: without them
+   *     composite APIs cannot answer, pass-through APIs and mocks can
    */
-  public static EmbeddedStack start(StackSettings settings, Path catalogDir) {
-    EmbeddedStack stack = new EmbeddedStack(settings, catalogDir);
+  public static EmbeddedStack start(
+      StackSettings settings, Path catalogDir, boolean workflowServices) {
+    EmbeddedStack stack = new EmbeddedStack(settings, catalogDir, workflowServices);
     try {
       stack.startAll();
       return stack;
@@ -93,6 +105,15 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     kafka = join(kafkaStart);
     registry = join(registryStart);
+    if (workflowServices) {
+      startWorkflowServices();
+    }
+    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
+      startGateway(i, settings.gatewayPorts().get(i));
+    }
+  }
+
+  private void startWorkflowServices() {
     ChildProcess orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorSettings());
@@ -104,9 +125,6 @@ public final class EmbeddedStack implements AutoCloseable {
             connectorSettings());
     ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
     ServiceProcess.awaitReady(connector, settings.connectorPort());
-    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
-      startGateway(i, settings.gatewayPorts().get(i));
-    }
   }
 
   /**
@@ -196,7 +214,7 @@ public final class EmbeddedStack implements AutoCloseable {
         settings.kafkaControllerPort(),
         settings.logDir().resolve("kafka.log"),
         512,
-        Duration.ofSeconds(90));
+        START_TIMEOUT);
   }
 
   private ApicurioRegistry.Settings registrySettings() {
@@ -206,7 +224,7 @@ public final class EmbeddedStack implements AutoCloseable {
         settings.registryManagementPort(),
         settings.logDir().resolve("apicurio.log"),
         256,
-        Duration.ofSeconds(90));
+        START_TIMEOUT);
   }
 
   private void prepareDataDir() {

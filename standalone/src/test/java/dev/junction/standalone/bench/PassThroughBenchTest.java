@@ -116,7 +116,7 @@ class PassThroughBenchTest {
     LatencyRecorder recorder = new LatencyRecorder(1, 16);
     try (HttpLoad load =
         new HttpLoad(URI.create("http://127.0.0.1:" + port + "/"), Map.of(), 200)) {
-      load.run(1, Duration.ofMillis(50), recorder);
+      load.run(1, Duration.ofMillis(250), recorder); // refused, retried after 100 ms, refused
     }
     assertThat(recorder.errors()).isGreaterThan(0);
   }
