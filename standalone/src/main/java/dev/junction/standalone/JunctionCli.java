@@ -42,6 +42,7 @@ public final class JunctionCli {
           case "token" -> token(options);
           case "bench" -> Benchmark.run(InfraPaths.home(), options, OUT);
           case "bench-echo" -> Benchmark.echo(options, OUT);
+          case "bench-backend" -> Benchmark.backend(options, OUT);
           case "runs" -> RunsCommand.run(options, OUT);
           case "bench-history" -> RunHistoryBenchmark.run(InfraPaths.home(), options, OUT);
           case "schemas" -> SchemasCommand.run(InfraPaths.home(), options, System.getenv(), OUT);
@@ -71,8 +72,9 @@ public final class JunctionCli {
           sample-backend [--port N] [--bind ADDRESS]   serve the sample backend
           dev-issuer [--port N] [--key-file FILE]      serve the dev OAuth2 issuer
           token [--scope "a b"]         print an access token for the sample client
-          bench [--json FILE] [--duration SECONDS] [--warmup SECONDS]
-                                        measure the raw Kafka round trip and the sample API
+          bench [--json FILE] [--duration S] [--warmup S] [--concurrency 1,64] [--passthrough-only]
+                                        measure the raw Kafka round trip, the sample API and
+                                        a pass-through API against its backend called directly
           runs list|show|cancel|resubmit  the run history (bin/junction runs help)
           bench-history [--runs N]      time the run history API with N runs (100000) kept
           schemas check|register|release [--registry URL]

@@ -13,6 +13,7 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
@@ -33,6 +34,12 @@ public class SecurityConfiguration {
   @Bean
   SecurityObservationSettings securityObservationSettings() {
     return SecurityObservationSettings.noObservations();
+  }
+
+  /** Spring Security's strict firewall, without a regular expression per header value. */
+  @Bean
+  ServerWebExchangeFirewall serverWebExchangeFirewall() {
+    return RequestFirewall.strict();
   }
 
   @Bean
@@ -68,6 +75,7 @@ public class SecurityConfiguration {
         .oauth2ResourceServer(
             oauth2 ->
                 oauth2
+                    .bearerTokenConverter(new BearerTokenConverter())
                     .authenticationManagerResolver(tokens)
                     .authenticationEntryPoint(entryPoint)
                     .accessDeniedHandler(accessDenied))

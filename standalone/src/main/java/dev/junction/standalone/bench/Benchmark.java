@@ -8,6 +8,7 @@ import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  * composite API over HTTP, each at concurrency 1 and 64, for a fixed duration after a warm-up; and,
  * for reference, the raw round trip with the echo inside the benchmark's JVM at concurrency 1. A
  * composite call makes three Kafka round trips (gateway to orchestrator and back, and one per
- * connector step).
+ * connector step). Then (c) a pass-through API through the gateway against the same backend called
+ * directly ({@link PassThroughBench}), and the http-connector's burst ({@link ConnectorBurst}).
  */
 public final class Benchmark {
   static final int KAFKA_ROUND_TRIPS_PER_CALL = 3;
-  private static final int[] CONCURRENCY = {1, 64};
   private static final String FLOOR_REQUESTS = "bench.floor.requests";
   private static final String FLOOR_REPLIES = "bench.floor.replies";
   private static final String LOCAL_REQUESTS = "bench.floor-in-process.requests";
@@ -50,6 +52,21 @@ public final class Benchmark {
     void run() throws Exception;
   }
 
+  /** Closed-loop load at a concurrency for a while, each completed call in the recorder. */
+  @FunctionalInterface
+  interface Load {
+    void run(int concurrency, Duration length, LatencyRecorder recorder) throws Exception;
+  }
+
+  /**
+   * The figures of one measured phase.
+   *
+   * @param summary latencies and throughput
+   * @param cpuCores per process watched (e.g. {@code gateway}), its CPU time during the phase
+   *     divided by the phase's wall-clock time; empty when no process was watched
+   */
+  record Phase(LatencyRecorder.Summary summary, Map<String, Double> cpuCores) {}
+
   private Benchmark() {}
 
   public static int run(Path home, List<String> options, PrintStream out) throws Exception {
@@ -59,26 +76,43 @@ public final class Benchmark {
         Duration.ofSeconds(Long.parseLong(JunctionCli.option(options, "--warmup", "60")));
     String jsonFile = JunctionCli.option(options, "--json", null);
     boolean connectorOnly = options.contains("--connector-only");
+    boolean passthroughOnly = options.contains("--passthrough-only");
+    int[] concurrencies =
+        Arrays.stream(JunctionCli.option(options, "--concurrency", "1,64").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     out.println("Starting a stack for the benchmark ...");
-    Map<String, Map<String, LatencyRecorder.Summary>> results = new LinkedHashMap<>();
-    ConnectorBurst.Result connector;
-    try (EmbeddedStack stack = EmbeddedStack.start(StackSettings.ephemeral(home, "bench", 1))) {
+    Map<String, Map<String, Phase>> results = new LinkedHashMap<>();
+    ConnectorBurst.Result connector = null;
+    StackSettings settings = StackSettings.ephemeral(home, "bench", 1);
+    try (PassThroughBench passthrough =
+            connectorOnly ? null : PassThroughBench.start(home, settings);
+        EmbeddedStack stack =
+            EmbeddedStack.start(
+                settings,
+                passthrough == null ? home.resolve("apis") : passthrough.catalogDir(),
+                !passthroughOnly)) {
       String bootstrap = stack.bootstrapServers();
-      if (!connectorOnly) {
-        measureRoundTrips(home, stack, results, warmup, duration, out);
+      if (!connectorOnly && !passthroughOnly) {
+        measureRoundTrips(home, stack, results, concurrencies, warmup, duration, out);
       }
-      ConnectorBurst burst = new ConnectorBurst(bootstrap, stack.registryUrl());
-      out.printf("  connector warm-up burst of %d commands ...%n", CONNECTOR_WARMUP);
-      burst.run(CONNECTOR_WARMUP);
-      out.printf("  connector burst of %d commands ...%n", CONNECTOR_COMMANDS);
-      connector = burst.run(CONNECTOR_COMMANDS);
+      if (passthrough != null) {
+        passthrough.measure(stack, results, concurrencies, warmup, duration, out);
+      }
+      if (!passthroughOnly) {
+        ConnectorBurst burst = new ConnectorBurst(bootstrap, stack.registryUrl());
+        out.printf("  connector warm-up burst of %d commands ...%n", CONNECTOR_WARMUP);
+        burst.run(CONNECTOR_WARMUP);
+        out.printf("  connector burst of %d commands ...%n", CONNECTOR_COMMANDS);
+        connector = burst.run(CONNECTOR_COMMANDS);
+      }
     }
-    if (!connectorOnly) {
-      report(results, out);
+    report(results, out);
+    if (connector != null) {
+      out.printf(
+          "http-connector: %d commands, %.0f/s, send-to-reply p50 %.3f ms, p99 %.3f ms%n",
+          connector.commands(), connector.perSecond(), connector.p50Ms(), connector.p99Ms());
     }
-    out.printf(
-        "http-connector: %d commands, %.0f/s, send-to-reply p50 %.3f ms, p99 %.3f ms%n",
-        connector.commands(), connector.perSecond(), connector.p50Ms(), connector.p99Ms());
     if (jsonFile != null) {
       writeJson(results, connector, Path.of(jsonFile));
       out.println("Wrote " + jsonFile);
@@ -90,7 +124,8 @@ public final class Benchmark {
   private static void measureRoundTrips(
       Path home,
       EmbeddedStack stack,
-      Map<String, Map<String, LatencyRecorder.Summary>> results,
+      Map<String, Map<String, Phase>> results,
+      int[] concurrencies,
       Duration warmup,
       Duration duration,
       PrintStream out)
@@ -101,7 +136,7 @@ public final class Benchmark {
     RawKafkaRoundTrip.createTopics(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES);
     try (ChildProcess echo = startEcho(home, stack, FLOOR_REQUESTS, FLOOR_REPLIES);
         RawKafkaRoundTrip floor = new RawKafkaRoundTrip(bootstrap, FLOOR_REQUESTS, FLOOR_REPLIES)) {
-      results.put("floor", measure("floor", floor::call, CONCURRENCY, warmup, duration, out));
+      results.put("floor", measure("floor", floor::call, concurrencies, warmup, duration, out));
     }
     // for reference: the same round trip with the echo on a thread of this JVM
     RawKafkaRoundTrip.createTopics(bootstrap, LOCAL_REQUESTS, LOCAL_REPLIES);
@@ -133,10 +168,10 @@ public final class Benchmark {
                 "answered " + response.statusCode() + ": " + response.body());
           }
         };
-    results.put("composite", measure("composite", composite, CONCURRENCY, warmup, duration, out));
+    results.put("composite", measure("composite", composite, concurrencies, warmup, duration, out));
   }
 
-  private static Map<String, LatencyRecorder.Summary> measure(
+  private static Map<String, Phase> measure(
       String name,
       Call call,
       int[] concurrencies,
@@ -144,23 +179,47 @@ public final class Benchmark {
       Duration duration,
       PrintStream out)
       throws Exception {
-    Map<String, LatencyRecorder.Summary> byConcurrency = new LinkedHashMap<>();
+    Map<String, Phase> byConcurrency = new LinkedHashMap<>();
+    Load load = (concurrency, length, recorder) -> loop(call, concurrency, length, recorder);
     for (int concurrency : concurrencies) {
-      // warm every JVM on the path (JIT, connection pools, caches) at the concurrency measured
-      out.printf("  %-9s c=%-3d warm-up %ds ...%n", name, concurrency, warmup.toSeconds());
-      loop(call, concurrency, warmup, new LatencyRecorder(concurrency, 1 << 16));
-      out.printf("  %-9s c=%-3d measuring %ds ...%n", name, concurrency, duration.toSeconds());
-      LatencyRecorder recorder = new LatencyRecorder(concurrency, 1 << 20);
-      long started = System.nanoTime();
-      loop(call, concurrency, duration, recorder);
-      double seconds = (System.nanoTime() - started) / 1e9;
-      LatencyRecorder.Summary summary = recorder.summarise(seconds);
-      if (summary.errors() > 0) {
-        out.printf("  %-9s c=%-3d %d calls failed%n", name, concurrency, summary.errors());
-      }
-      byConcurrency.put("c" + concurrency, summary);
+      warmUp(name, load, concurrency, warmup, out);
+      byConcurrency.put(
+          "c" + concurrency, phase(name, load, concurrency, duration, List.of(), out));
     }
     return byConcurrency;
+  }
+
+  /** Warms every JVM on the path (JIT, connection pools, caches) at the concurrency measured. */
+  static void warmUp(String name, Load load, int concurrency, Duration warmup, PrintStream out)
+      throws Exception {
+    out.printf("  %-11s c=%-3d warm-up %ds ...%n", name, concurrency, warmup.toSeconds());
+    load.run(concurrency, warmup, new LatencyRecorder(concurrency, 1 << 16));
+  }
+
+  /** One measured phase, with the CPU time each process of {@code cpu} used during it. */
+  static Phase phase(
+      String name,
+      Load load,
+      int concurrency,
+      Duration duration,
+      List<ProcessCpu> cpu,
+      PrintStream out)
+      throws Exception {
+    out.printf("  %-11s c=%-3d measuring %ds ...%n", name, concurrency, duration.toSeconds());
+    LatencyRecorder recorder = new LatencyRecorder(concurrency, 1 << 20);
+    List<Duration> before = cpu.stream().map(ProcessCpu::used).toList();
+    long started = System.nanoTime();
+    load.run(concurrency, duration, recorder);
+    long wall = System.nanoTime() - started;
+    Map<String, Double> cores = new LinkedHashMap<>();
+    for (int i = 0; i < cpu.size(); i++) {
+      cores.put(cpu.get(i).name(), ProcessCpu.cores(before.get(i), cpu.get(i).used(), wall));
+    }
+    LatencyRecorder.Summary summary = recorder.summarise(wall / 1e9);
+    if (summary.errors() > 0) {
+      out.printf("  %-11s c=%-3d %d calls failed%n", name, concurrency, summary.errors());
+    }
+    return new Phase(summary, cores);
   }
 
   /** Runs {@code concurrency} closed-loop workers calling {@code call} until time is up. */
@@ -208,103 +267,160 @@ public final class Benchmark {
 
   private static ChildProcess startEcho(
       Path home, EmbeddedStack stack, String requests, String replies) {
-    Path jar = home.resolve("standalone/target/standalone-exec.jar");
-    ChildProcess echo =
-        ChildProcess.start(
-            "bench-echo",
-            List.of(
-                ChildProcess.javaBinary(),
-                "-Xmx128m",
-                "-Djunction.home=" + home,
-                "-jar",
-                jar.toString(),
-                "bench-echo",
-                stack.bootstrapServers(),
-                requests,
-                replies),
-            home,
-            Map.of(),
-            stack.settings().logDir().resolve("bench-echo.log"));
-    try {
-      Readiness.await(echo, Duration.ofSeconds(60), () -> echo.tail(5).contains(ECHO_READY));
-    } catch (RuntimeException e) {
-      echo.close();
-      throw e;
-    }
-    return echo;
+    return startBenchProcess(
+        home,
+        "bench-echo",
+        List.of("bench-echo", stack.bootstrapServers(), requests, replies),
+        stack.settings().logDir().resolve("bench-echo.log"),
+        ECHO_READY);
   }
 
-  private static Duration shorter(Duration warmup) {
+  /**
+   * {@code bin/junction ARGS} as a JVM of its own (small heap, serial GC, like the services), once
+   * it printed {@code ready}.
+   */
+  static ChildProcess startBenchProcess(
+      Path home, String name, List<String> args, Path logFile, String ready) {
+    Path jar = home.resolve("standalone/target/standalone-exec.jar");
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            ChildProcess.javaBinary(),
+            "-Xmx128m",
+            "-XX:+UseSerialGC",
+            "-Djunction.home=" + home,
+            "-jar",
+            jar.toString()));
+    command.addAll(args);
+    ChildProcess process = ChildProcess.start(name, command, home, Map.of(), logFile);
+    try {
+      Readiness.await(process, Duration.ofSeconds(60), () -> process.tail(5).contains(ready));
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+    return process;
+  }
+
+  /** {@code bench-backend PORT}: the pass-through scenario's backend, run as its own JVM. */
+  public static int backend(List<String> options, PrintStream out) throws InterruptedException {
+    if (options.size() != 1) {
+      throw new IllegalArgumentException("usage: bench-backend PORT");
+    }
+    try (BenchBackend backend =
+        BenchBackend.start(InetAddress.getLoopbackAddress(), Integer.parseInt(options.get(0)))) {
+      out.println(BenchBackend.READY + backend.port());
+      backend.join();
+    }
+    return 0;
+  }
+
+  static Duration shorter(Duration warmup) {
     return warmup.compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(20) : warmup;
   }
 
-  private static void report(
-      Map<String, Map<String, LatencyRecorder.Summary>> results, PrintStream out) {
+  private static void report(Map<String, Map<String, Phase>> results, PrintStream out) {
     out.println();
     out.printf(
-        "%-10s %-5s %10s %10s %10s %8s%n",
-        "measure", "conc", "p50 ms", "p99 ms", "per s", "errors");
+        "%-17s %-5s %10s %10s %10s %8s  %s%n",
+        "measure", "conc", "p50 ms", "p99 ms", "per s", "errors", "CPU cores");
     results.forEach(
         (name, byConcurrency) ->
             byConcurrency.forEach(
-                (concurrency, s) ->
-                    out.printf(
-                        "%-10s %-5s %10.3f %10.3f %10.0f %8d%n",
-                        name, concurrency, s.p50Ms(), s.p99Ms(), s.perSecond(), s.errors())));
-    double floorP50 = results.get("floor").get("c1").p50Ms();
-    double inProcessP50 = results.get("floor_in_process").get("c1").p50Ms();
-    double compositeP50 = results.get("composite").get("c1").p50Ms();
-    double budget = 3 * KAFKA_ROUND_TRIPS_PER_CALL * floorP50;
-    out.printf(
-        "%ncomposite c1 p50 %.3f ms vs 3 x %d raw round trips = %.3f ms: %s"
-            + " (%.1fx one raw round trip; %.1fx one in-process round trip)%n",
-        compositeP50,
-        KAFKA_ROUND_TRIPS_PER_CALL,
-        budget,
-        compositeP50 <= budget ? "within" : "OVER",
-        compositeP50 / floorP50,
-        compositeP50 / inProcessP50);
+                (concurrency, phase) -> {
+                  LatencyRecorder.Summary s = phase.summary();
+                  StringBuilder cores = new StringBuilder();
+                  phase
+                      .cpuCores()
+                      .forEach(
+                          (process, used) ->
+                              cores.append(String.format(" %s %.3f", process, used)));
+                  out.printf(
+                      "%-17s %-5s %10.3f %10.3f %10.0f %8d %s%n",
+                      name, concurrency, s.p50Ms(), s.p99Ms(), s.perSecond(), s.errors(), cores);
+                }));
+    if (results.containsKey("composite") && results.get("composite").containsKey("c1")) {
+      double floorP50 = results.get("floor").get("c1").summary().p50Ms();
+      double inProcessP50 = results.get("floor_in_process").get("c1").summary().p50Ms();
+      double compositeP50 = results.get("composite").get("c1").summary().p50Ms();
+      double budget = 3 * KAFKA_ROUND_TRIPS_PER_CALL * floorP50;
+      out.printf(
+          "%ncomposite c1 p50 %.3f ms vs 3 x %d raw round trips = %.3f ms: %s"
+              + " (%.1fx one raw round trip; %.1fx one in-process round trip)%n",
+          compositeP50,
+          KAFKA_ROUND_TRIPS_PER_CALL,
+          budget,
+          compositeP50 <= budget ? "within" : "OVER",
+          compositeP50 / floorP50,
+          compositeP50 / inProcessP50);
+    }
+    if (PassThroughTargets.measured(results)) {
+      out.println();
+      out.print(PassThroughTargets.of(results).report());
+    }
   }
 
   private static void writeJson(
-      Map<String, Map<String, LatencyRecorder.Summary>> results,
-      ConnectorBurst.Result connector,
-      Path file)
+      Map<String, Map<String, Phase>> results, ConnectorBurst.Result connector, Path file)
       throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    results.forEach(
-        (name, byConcurrency) -> {
-          Map<String, Object> phases = new LinkedHashMap<>();
-          byConcurrency.forEach(
-              (concurrency, s) -> {
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("p50_ms", round(s.p50Ms()));
-                figures.put("p99_ms", round(s.p99Ms()));
-                figures.put("per_s", round(s.perSecond()));
-                figures.put("calls", s.calls());
-                figures.put("errors", s.errors());
-                phases.put(concurrency, figures);
-              });
-          json.put(name, phases);
-        });
-    json.put("kafka_round_trips_per_call", KAFKA_ROUND_TRIPS_PER_CALL);
-    Map<String, Object> burst = new LinkedHashMap<>();
-    burst.put("per_s", round(connector.perSecond()));
-    burst.put("p50_ms", round(connector.p50Ms()));
-    burst.put("p99_ms", round(connector.p99Ms()));
-    burst.put("commands", connector.commands());
-    burst.put("not_succeeded", connector.failed());
-    json.put("connector_http", burst);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     Files.writeString(
         file,
-        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        JsonMapper.builder()
+            .build()
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(json(results, connector)));
   }
 
-  private static double round(double value) {
+  /**
+   * What {@code --json} writes: per measure and concurrency {@code p50_ms}, {@code p99_ms}, {@code
+   * per_s}, {@code calls}, {@code errors} and, where processes were watched, {@code
+   * <process>_cpu_cores}; the pass-through targets; the connector burst.
+   */
+  static Map<String, Object> json(
+      Map<String, Map<String, Phase>> results, ConnectorBurst.Result connector) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    results.forEach(
+        (name, byConcurrency) -> {
+          Map<String, Object> phases = new LinkedHashMap<>();
+          byConcurrency.forEach(
+              (concurrency, phase) -> {
+                LatencyRecorder.Summary s = phase.summary();
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("p50_ms", round(s.p50Ms()));
+                figures.put("p99_ms", round(s.p99Ms()));
+                figures.put("per_s", round(s.perSecond()));
+                figures.put("calls", s.calls());
+                figures.put("errors", s.errors());
+                phase
+                    .cpuCores()
+                    .forEach((process, cores) -> figures.put(process + "_cpu_cores", round(cores)));
+                phases.put(concurrency, figures);
+              });
+          json.put(name, phases);
+        });
+    if (results.containsKey("composite")) {
+      json.put("kafka_round_trips_per_call", KAFKA_ROUND_TRIPS_PER_CALL);
+    }
+    if (PassThroughTargets.measured(results)) {
+      json.put("passthrough_targets", PassThroughTargets.of(results).json());
+    }
+    if (connector != null) {
+      Map<String, Object> burst = new LinkedHashMap<>();
+      burst.put("per_s", round(connector.perSecond()));
+      burst.put("p50_ms", round(connector.p50Ms()));
+      burst.put("p99_ms", round(connector.p99Ms()));
+      burst.put("commands", connector.commands());
+      burst.put("not_succeeded", connector.failed());
+      json.put("connector_http", burst);
+    }
+    return json;
+  }
+
+  static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
   }
 }

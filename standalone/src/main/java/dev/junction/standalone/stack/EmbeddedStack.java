@@ -33,18 +33,41 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
 
+  /**
+   * How long the broker and the registry may take to start: on two cores shared with builds,
+   * Apicurio took more than 90 s.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
   private final StackSettings settings;
+  private final Path catalogDir;
+  private final boolean workflowServices;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<ChildProcess> gateways = new ArrayList<>();
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
 
-  private EmbeddedStack(StackSettings settings) {
+  private EmbeddedStack(StackSettings settings, Path catalogDir, boolean workflowServices) {
     this.settings = settings;
+    this.catalogDir = catalogDir;
+    this.workflowServices = workflowServices;
   }
 
   /** Starts the whole stack and returns once every gateway reports ready. */
   public static EmbeddedStack start(StackSettings settings) {
-    EmbeddedStack stack = new EmbeddedStack(settings);
+    return start(settings, settings.home().resolve("apis"), true);
+  }
+
+  /**
+   * Starts the stack with the gateways reading their API catalog from {@code catalogDir} (rather
+   * than {@code apis/} of the checkout) and returns once every gateway reports ready.
+   *
+   * @param workflowServices whether to start the orchestrator and the http-connector: without them
+   *     composite APIs cannot answer, pass-through APIs and mocks can
+   */
+  public static EmbeddedStack start(
+      StackSettings settings, Path catalogDir, boolean workflowServices) {
+    EmbeddedStack stack = new EmbeddedStack(settings, catalogDir, workflowServices);
     try {
       stack.startAll();
       return stack;
@@ -82,6 +105,15 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     kafka = join(kafkaStart);
     registry = join(registryStart);
+    if (workflowServices) {
+      startWorkflowServices();
+    }
+    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
+      startGateway(i, settings.gatewayPorts().get(i));
+    }
+  }
+
+  private void startWorkflowServices() {
     ChildProcess orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorSettings());
@@ -93,9 +125,6 @@ public final class EmbeddedStack implements AutoCloseable {
             connectorSettings());
     ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
     ServiceProcess.awaitReady(connector, settings.connectorPort());
-    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
-      startGateway(i, settings.gatewayPorts().get(i));
-    }
   }
 
   /**
@@ -106,6 +135,9 @@ public final class EmbeddedStack implements AutoCloseable {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
+    synchronized (this) {
+      gateways.add(gateway);
+    }
     if (settings.gatewayTls() == null) {
       ServiceProcess.awaitReady(gateway, port);
     } else {
@@ -156,10 +188,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private Map<String, String> gatewaySettings(int instanceIndex) {
     return ServiceSettings.gateway(
-        endpoints(),
-        instanceIndex,
-        settings.home().resolve("apis").toString(),
-        settings.gatewayTls());
+        endpoints(), instanceIndex, catalogDir.toString(), settings.gatewayTls());
   }
 
   private AutoCloseable startIssuer() {
@@ -197,7 +226,7 @@ public final class EmbeddedStack implements AutoCloseable {
             settings.kafkaControllerPort(),
             settings.logDir().resolve(logFile),
             512,
-            Duration.ofSeconds(90))
+            START_TIMEOUT)
         .withSaslSsl(settings.security() == null ? null : settings.security().kafka());
   }
 
@@ -208,7 +237,7 @@ public final class EmbeddedStack implements AutoCloseable {
         settings.registryManagementPort(),
         settings.logDir().resolve("apicurio.log"),
         256,
-        Duration.ofSeconds(90));
+        START_TIMEOUT);
   }
 
   private void prepareDataDir() {
@@ -258,6 +287,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String registryUrl() {
     return registry.registryUrl();
+  }
+
+  /** The process of gateway instance {@code instance}, e.g. to read its CPU time. */
+  public synchronized long gatewayPid(int instance) {
+    return gateways.get(instance).pid();
   }
 
   /** Every process of the stack that runs outside this JVM, to check nothing is left behind. */

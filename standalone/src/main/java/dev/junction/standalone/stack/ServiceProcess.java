@@ -13,7 +13,8 @@ import java.util.Map;
 
 /** A Junction service (a Spring Boot jar) run as a child JVM and awaited on its readiness probe. */
 public final class ServiceProcess {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /** Generous: on two cores shared with builds a service took more than 2 minutes to start. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
   private ServiceProcess() {}
 
