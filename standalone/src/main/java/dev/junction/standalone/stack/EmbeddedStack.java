@@ -140,7 +140,7 @@ public final class EmbeddedStack implements AutoCloseable {
         endpoints(),
         "orchestrator-0",
         "127.0.0.1",
-        settings.home().resolve("workflows").toString(),
+        settings.workflowsDir().toString(),
         settings.dataDir().resolve("orchestrator-state").toString());
   }
 
@@ -149,8 +149,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private Map<String, String> gatewaySettings(int instanceIndex) {
-    return ServiceSettings.gateway(
-        endpoints(), instanceIndex, settings.home().resolve("apis").toString());
+    return ServiceSettings.gateway(endpoints(), instanceIndex, settings.catalogDir().toString());
   }
 
   private AutoCloseable startIssuer() {

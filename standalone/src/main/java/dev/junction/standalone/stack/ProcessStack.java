@@ -305,7 +305,7 @@ public final class ProcessStack {
             settings.endpoints(),
             name,
             "127.0.0.1",
-            s.home().resolve("workflows").toString(),
+            s.workflowsDir().toString(),
             s.dataDir().resolve(name + "-state").toString()));
   }
 
@@ -315,8 +315,7 @@ public final class ProcessStack {
         "api-gateway-" + instance,
         "api-gateway",
         s.gatewayPorts().get(instance),
-        ServiceSettings.gateway(
-            settings.endpoints(), instance, s.home().resolve("apis").toString()));
+        ServiceSettings.gateway(settings.endpoints(), instance, s.catalogDir().toString()));
   }
 
   private ChildProcess startService(

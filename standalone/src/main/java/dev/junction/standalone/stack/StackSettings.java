@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
  * @param keyFile the dev issuer's signing key, kept across runs so tokens survive restarts
  * @param gatewayPorts one port per gateway instance; instance i owns reply partition i
  * @param clientSecret secret of the sample OAuth2 client {@code junction-sample}
+ * @param configHome the folder whose {@code apis/} and {@code workflows/} the gateways and the
+ *     orchestrator read (and reload): {@code home} unless a test or an import target says otherwise
  */
 public record StackSettings(
     Path home,
@@ -31,7 +33,8 @@ public record StackSettings(
     int orchestratorPort,
     int connectorPort,
     List<Integer> gatewayPorts,
-    String clientSecret) {
+    String clientSecret,
+    Path configHome) {
 
   public static final String SAMPLE_CLIENT_ID = "junction-sample";
   public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
@@ -68,7 +71,8 @@ public record StackSettings(
         8081,
         8082,
         IntStream.range(0, gateways).mapToObj(i -> i == 0 ? 8080 : 8089 + i).toList(),
-        secret);
+        secret,
+        home);
   }
 
   /** A stack on free ports with its data in a new temporary folder, for tests and benchmarks. */
@@ -88,7 +92,8 @@ public record StackSettings(
           FreePorts.next(),
           FreePorts.next(),
           IntStream.range(0, gateways).mapToObj(i -> FreePorts.next()).toList(),
-          DEV_CLIENT_SECRET);
+          DEV_CLIENT_SECRET,
+          home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -109,7 +114,37 @@ public record StackSettings(
         orchestratorPort,
         connectorPort,
         gatewayPorts,
-        clientSecret);
+        clientSecret,
+        configHome);
+  }
+
+  /** The same stack reading its catalog and workflows from {@code dir}'s {@code apis/} etc. */
+  public StackSettings withConfigHome(Path dir) {
+    return new StackSettings(
+        home,
+        dataDir,
+        keyFile,
+        kafkaPort,
+        kafkaControllerPort,
+        registryPort,
+        registryManagementPort,
+        issuerPort,
+        backendPort,
+        orchestratorPort,
+        connectorPort,
+        gatewayPorts,
+        clientSecret,
+        dir);
+  }
+
+  /** The API catalog folder the gateways read. */
+  public Path catalogDir() {
+    return configHome.resolve("apis");
+  }
+
+  /** The workflow folder the orchestrators read. */
+  public Path workflowsDir() {
+    return configHome.resolve("workflows");
   }
 
   public Path logDir() {
