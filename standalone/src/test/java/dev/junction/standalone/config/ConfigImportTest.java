@@ -75,7 +75,7 @@ class ConfigImportTest {
         .contains("  + create-order.yaml")
         .contains("products: not in the export; the target's are left alone")
         .contains("registry: not in the export")
-        .contains("subscriptions: not exported yet")
+        .contains("\nsubscriptions: not exported yet (")
         .contains("Dry run: nothing was changed.");
     assertThat(files(target)).isEmpty();
   }
