@@ -38,13 +38,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +57,10 @@ import tools.jackson.databind.json.JsonMapper;
 class CompositeApiIT {
 
   private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"%s\",\"quantity\":2}";
+
+  /** A required string field of the Avro records the export/import tests register. */
+  private static final String ID = "{\"name\":\"id\",\"type\":\"string\"}";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -79,26 +81,11 @@ class CompositeApiIT {
     copyTree(InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
     settings =
         StackSettings.ephemeral(InfraPaths.home(), "composite-it", 2).withConfigHome(configHome);
-    // the empty registry an export is restored into, started while the stack starts
-    ApicurioRegistry.Settings restore = ApicurioRegistry.Settings.forTest("composite-it-restore");
-    CompletableFuture<ApicurioRegistry> restoreRegistry =
-        CompletableFuture.supplyAsync(
-            () ->
-                ApicurioRegistry.start(
-                    new ApicurioRegistry.Settings(
-                        restore.name(),
-                        restore.port(),
-                        restore.managementPort(),
-                        restore.logFile(),
-                        restore.heapMb(),
-                        // it starts beside the whole stack, on a machine that may be busy
-                        Duration.ofSeconds(180))),
-            Executors.newVirtualThreadPerTaskExecutor());
-    try {
-      stack = EmbeddedStack.start(settings);
-    } finally {
-      emptyRegistry = restoreRegistry.join();
-    }
+    stack = EmbeddedStack.start(settings);
+    // the empty registry an export is restored into (after the stack: starting both at once only
+    // makes each slower on a small machine)
+    emptyRegistry =
+        ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("composite-it-restore"));
     token =
         TokenClient.fetch(
             settings.tokenUrl(),
@@ -295,18 +282,8 @@ class CompositeApiIT {
     RegistryClient source = new RegistryClient(stack.registryUrl(), null, http);
     RegistryClient restored = new RegistryClient(emptyRegistry.registryUrl(), null, http);
     String subject = "composite-it.exported-value";
-    Schema v1 =
-        SchemaBuilder.record("Exported").namespace("it").fields().requiredString("id").endRecord();
-    Schema v2 =
-        SchemaBuilder.record("Exported")
-            .namespace("it")
-            .fields()
-            .requiredString("id")
-            .name("note")
-            .type()
-            .stringType()
-            .stringDefault("")
-            .endRecord();
+    Schema v1 = new Schema.Parser().parse(record("Exported", ID));
+    Schema v2 = new Schema.Parser().parse(record("Exported", ID + "," + optional("note")));
     source.register(subject, v1);
     source.setCompatibility(subject, CompatibilityMode.FULL);
     source.register(subject, v2);
@@ -390,12 +367,9 @@ class CompositeApiIT {
     RegistryClient target =
         new RegistryClient(emptyRegistry.registryUrl(), null, HttpClient.newHttpClient());
     String subject = "composite-it.checked-value";
-    String v1 = "{\"type\":\"record\",\"name\":\"Checked\",\"namespace\":\"it\",\"fields\":[%s]}";
-    String id = "{\"name\":\"id\",\"type\":\"string\"}";
-    String schema1 = v1.formatted(id);
-    String breaking = v1.formatted(id + ",{\"name\":\"coupon\",\"type\":\"string\"}");
-    String compatible =
-        v1.formatted(id + ",{\"name\":\"coupon\",\"type\":\"string\",\"default\":\"\"}");
+    String schema1 = record("Checked", ID);
+    String breaking = record("Checked", ID + ",{\"name\":\"coupon\",\"type\":\"string\"}");
+    String compatible = record("Checked", ID + "," + optional("coupon"));
     List<String> noFiles =
         List.of("--home", Files.createTempDirectory("junction-it-none").toString());
     String registry = emptyRegistry.registryUrl();
@@ -439,6 +413,16 @@ class CompositeApiIT {
     assertThat(target.versions(subject))
         .containsExactly(new Schema.Parser().parse(schema1), new Schema.Parser().parse(compatible));
     assertThat(target.compatibility(subject)).hasValue(CompatibilityMode.FULL);
+  }
+
+  private static String record(String name, String fields) {
+    return "{\"type\":\"record\",\"name\":\"%s\",\"namespace\":\"it\",\"fields\":[%s]}"
+        .formatted(name, fields);
+  }
+
+  /** A string field with a default: adding it is compatible both ways. */
+  private static String optional(String name) {
+    return "{\"name\":\"%s\",\"type\":\"string\",\"default\":\"\"}".formatted(name);
   }
 
   /** An export holding only one registry subject. */

@@ -76,7 +76,7 @@ public final class ConfigCommand {
       Map<String, String> environment,
       PrintStream out,
       SubscriptionTransfer subscriptions) {
-    List<String> arguments = new ArrayList<>();
+    List<String> arguments;
     try {
       arguments = arguments(options);
     } catch (IllegalArgumentException e) {

@@ -101,25 +101,15 @@ public record StackSettings(
 
   /** The same stack with its data, logs and PIDs in {@code dir}. */
   public StackSettings withDataDir(Path dir) {
-    return new StackSettings(
-        home,
-        dir,
-        keyFile,
-        kafkaPort,
-        kafkaControllerPort,
-        registryPort,
-        registryManagementPort,
-        issuerPort,
-        backendPort,
-        orchestratorPort,
-        connectorPort,
-        gatewayPorts,
-        clientSecret,
-        configHome);
+    return with(dir, configHome);
   }
 
   /** The same stack reading its catalog and workflows from {@code dir}'s {@code apis/} etc. */
   public StackSettings withConfigHome(Path dir) {
+    return with(dataDir, dir);
+  }
+
+  private StackSettings with(Path dataDir, Path configHome) {
     return new StackSettings(
         home,
         dataDir,
@@ -134,7 +124,7 @@ public record StackSettings(
         connectorPort,
         gatewayPorts,
         clientSecret,
-        dir);
+        configHome);
   }
 
   /** The API catalog folder the gateways read. */
