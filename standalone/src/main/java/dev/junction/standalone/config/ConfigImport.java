@@ -1,13 +1,7 @@
 package dev.junction.standalone.config;
 
 import dev.junction.contract.schema.ApiSchemas;
-import dev.junction.contract.schema.CompatibilityMode;
-import dev.junction.contract.schema.IncompatibleSchemaException;
-import dev.junction.contract.schema.RegistryClient;
-import dev.junction.contract.schema.RegistryClient.RegisteredVersion;
-import dev.junction.contract.schema.RegistryException;
 import dev.junction.contract.schema.SchemaException;
-import dev.junction.contract.schema.SchemaIncompatibility;
 import dev.junction.gateway.catalog.ApiDefinition;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CatalogException;
@@ -21,7 +15,6 @@ import dev.junction.orchestrator.workflow.WorkflowLoader;
 import dev.junction.standalone.config.ImportPlan.Change;
 import dev.junction.standalone.config.ImportPlan.Item;
 import dev.junction.standalone.config.ImportPlan.Section;
-import dev.junction.standalone.config.RegistrySubjects.SubjectVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -40,12 +33,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -67,6 +58,8 @@ final class ConfigImport {
 
   /** The gateway's default operation timeout; validation does not depend on it. */
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final String NOT_INCLUDED = "not in the export; the target's are left alone";
 
   private final Path exportDir;
   private final StackConfig target;
@@ -91,21 +84,8 @@ final class ConfigImport {
   record Prepared(
       ImportPlan plan,
       Map<FileKind, Map<String, byte[]>> files,
-      List<SubjectUpdate> subjects,
+      List<RegistryImport.SubjectUpdate> subjects,
       Manifest manifest) {}
-
-  /**
-   * What one subject needs.
-   *
-   * @param exists whether the target registry has the subject
-   * @param compatibility the rule to set, when it differs from the target's
-   * @param missing the export's versions the target lacks, in order
-   */
-  record SubjectUpdate(
-      String name,
-      boolean exists,
-      Optional<CompatibilityMode> compatibility,
-      List<Schema> missing) {}
 
   /** What was done. */
   record Applied(int written, int removed, int versions, int rules) {}
@@ -123,8 +103,6 @@ final class ConfigImport {
     Map<FileKind, Map<String, byte[]>> files = new EnumMap<>(FileKind.class);
     for (FileKind kind : FileKind.values()) {
       if (!manifest.kinds().contains(kind)) {
-        sections.add(
-            Section.notIncluded(kind.folder(), "not in the export; the target's are left alone"));
         continue;
       }
       if (!Files.isDirectory(exportDir.resolve(kind.folder()))) {
@@ -147,15 +125,19 @@ final class ConfigImport {
     if (files.containsKey(FileKind.WORKFLOWS)) {
       checkWorkflowReferences(apis.values(), workflows.keySet(), warnings);
     }
-    for (FileKind kind : files.keySet()) {
-      sections.add(fileSection(kind, files.get(kind)));
-    }
-    List<SubjectUpdate> updates = new ArrayList<>();
-    if (manifest.registry()) {
-      sections.add(registrySection(problems, updates));
-    } else {
+    for (FileKind kind : FileKind.values()) {
       sections.add(
-          Section.notIncluded("registry", "not in the export; the target's are left alone"));
+          files.containsKey(kind)
+              ? fileSection(kind, files.get(kind))
+              : Section.notIncluded(kind.folder(), NOT_INCLUDED));
+    }
+    List<RegistryImport.SubjectUpdate> updates = new ArrayList<>();
+    if (manifest.registry()) {
+      RegistryImport.Planned planned = RegistryImport.plan(exportDir, target.registry(), problems);
+      sections.add(planned.section());
+      updates.addAll(planned.updates());
+    } else {
+      sections.add(Section.notIncluded(Manifest.REGISTRY, NOT_INCLUDED));
     }
     sections.add(subscriptions.plan(exportDir));
     return new Prepared(new ImportPlan(problems, warnings, sections), files, updates, manifest);
@@ -166,32 +148,8 @@ final class ConfigImport {
     if (!prepared.plan().valid()) {
       throw new IllegalStateException("an invalid plan is never applied");
     }
-    int versions = 0;
-    int rules = 0;
-    RegistryClient registry = target.registry();
-    for (SubjectUpdate update : prepared.subjects()) {
-      // an existing subject gets its rule first, so the registry judges the new versions by it;
-      // a new subject exists only once its first version is registered
-      if (update.exists() && update.compatibility().isPresent()) {
-        registry.setCompatibility(update.name(), update.compatibility().get());
-        rules++;
-      }
-      for (int i = 0; i < update.missing().size(); i++) {
-        try {
-          registry.register(update.name(), update.missing().get(i));
-        } catch (IncompatibleSchemaException e) {
-          throw new ConfigException(
-              "The registry refused a version of %s although it was checked: %s; %d schema"
-                      .formatted(update.name(), e.getMessage(), versions)
-                  + " version(s) were registered before, and no file was written");
-        }
-        versions++;
-        if (i == 0 && !update.exists() && update.compatibility().isPresent()) {
-          registry.setCompatibility(update.name(), update.compatibility().get());
-          rules++;
-        }
-      }
-    }
+    RegistryImport.Registered registered =
+        RegistryImport.apply(target.registry(), prepared.subjects());
     int written = 0;
     int removed = 0;
     for (FileKind kind : List.of(FileKind.WORKFLOWS, FileKind.APIS, FileKind.PRODUCTS)) {
@@ -203,7 +161,7 @@ final class ConfigImport {
       }
     }
     subscriptions.apply(exportDir);
-    return new Applied(written, removed, versions, rules);
+    return new Applied(written, removed, registered.versions(), registered.rules());
   }
 
   // ---- reading the export
@@ -403,95 +361,6 @@ final class ConfigImport {
 
   private static String utf8(byte[] bytes) throws CharacterCodingException {
     return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-  }
-
-  /** The subjects' diff, checking each new version against the target's under its rule. */
-  private Section registrySection(List<String> problems, List<SubjectUpdate> updates) {
-    RegistrySubjects subjects = RegistrySubjects.load(exportDir, problems);
-    RegistryClient registry = target.registry();
-    List<Item> items = new ArrayList<>();
-    try {
-      Set<String> exported = new TreeSet<>();
-      for (SubjectVersions subject : subjects.subjects()) {
-        exported.add(subject.name());
-        items.add(planSubject(subject, registry, problems, updates));
-      }
-      for (String name : registry.subjects()) {
-        if (!exported.contains(name)) {
-          items.add(
-              new Item(name, Change.KEPT, "only in the target; import never deletes schemas"));
-        }
-      }
-    } catch (RegistryException e) {
-      problems.add("registry: " + e.getMessage());
-    }
-    items.sort(Comparator.comparing(Item::name));
-    return Section.of(Manifest.REGISTRY, items);
-  }
-
-  private static Item planSubject(
-      SubjectVersions subject,
-      RegistryClient registry,
-      List<String> problems,
-      List<SubjectUpdate> updates) {
-    String name = subject.name();
-    List<RegisteredVersion> registered = registry.registeredVersions(name);
-    if (registered.stream().anyMatch(v -> !v.avro())) {
-      problems.add(
-          "%s: subject %s holds non-Avro schemas in the target registry"
-              .formatted(RegistrySubjects.INDEX, name));
-      return new Item(name, Change.UNCHANGED, "not compared");
-    }
-    List<Schema> current =
-        registered.stream().map(v -> new Schema.Parser().parse(v.schema())).toList();
-    boolean exists = !current.isEmpty();
-    Optional<CompatibilityMode> currentMode =
-        exists ? registry.compatibility(name) : Optional.empty();
-    Optional<CompatibilityMode> setMode =
-        subject.compatibility().filter(mode -> !currentMode.equals(Optional.of(mode)));
-    // the rule the target will judge new versions by: the export's, else the subject's own; a
-    // subject without either follows the registry's global rule, which the registry applies itself
-    CompatibilityMode mode =
-        subject.compatibility().or(() -> currentMode).orElse(CompatibilityMode.NONE);
-    List<Schema> versions = new ArrayList<>(current);
-    List<Schema> missing = new ArrayList<>();
-    for (RegistrySubjects.Version version : subject.versions()) {
-      if (versions.contains(version.schema())) {
-        continue;
-      }
-      List<SchemaIncompatibility> broken = mode.check(version.schema(), versions);
-      for (SchemaIncompatibility problem : broken) {
-        problems.add(
-            "%s: %s version %d (%s): %s"
-                .formatted(
-                    RegistrySubjects.INDEX,
-                    name,
-                    version.number(),
-                    version.file(),
-                    problem.describe("the target's version " + problem.version())));
-      }
-      versions.add(version.schema());
-      missing.add(version.schema());
-    }
-    long onlyInTarget = current.stream().filter(s -> !subject.schemas().contains(s)).count();
-    List<String> details = new ArrayList<>();
-    if (!missing.isEmpty()) {
-      details.add(exists ? "+" + missing.size() + " version(s)" : missing.size() + " version(s)");
-    }
-    if (setMode.isPresent()) {
-      details.add(
-          "compatibility "
-              + (exists ? currentMode.map(Enum::name).orElse("unset") + " -> " : "")
-              + setMode.get());
-    }
-    if (onlyInTarget > 0) {
-      details.add(onlyInTarget + " version(s) only in the target, kept");
-    }
-    if (missing.isEmpty() && setMode.isEmpty()) {
-      return new Item(name, Change.UNCHANGED, String.join("; ", details));
-    }
-    updates.add(new SubjectUpdate(name, exists, setMode, missing));
-    return new Item(name, exists ? Change.CHANGED : Change.ADDED, String.join("; ", details));
   }
 
   // ---- applying

@@ -39,6 +39,7 @@ record Manifest(
       YAMLMapper.builder()
           .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
           .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          .disable(YAMLWriteFeature.SPLIT_LINES)
           .build();
 
   private static final String HEADER =
