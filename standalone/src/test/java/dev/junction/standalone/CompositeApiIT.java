@@ -315,6 +315,7 @@ class CompositeApiIT {
     Command importedAgain =
         config("import", export, stackOptions, "--registry", emptyRegistry.registryUrl());
 
+    assertThat(orderBefore.statusCode()).as(orderBefore.body()).isEqualTo(201);
     assertThat(exported.status()).as(exported.output()).isZero();
     assertThat(exported.output()).contains("apis         5 file(s)", "workflows    1 file(s)");
     assertThat(dryRun.status()).as(dryRun.output()).isZero();
@@ -342,13 +343,14 @@ class CompositeApiIT {
     }
     for (int gateway = 0; gateway < 2; gateway++) {
       int g = gateway;
+      // each gateway and the orchestrator reload on their own scan (2 s): the API answers as
+      // before once both have
       HttpResponse<String> orderAfter =
           await()
-              .atMost(Duration.ofSeconds(20))
+              .atMost(Duration.ofSeconds(30))
               .until(
                   () -> postOrder(g, token, String.format(ORDER, "sku-1")),
-                  response -> response.statusCode() != 404);
-      assertThat(orderAfter.statusCode()).as(orderAfter.body()).isEqualTo(orderBefore.statusCode());
+                  response -> response.statusCode() == orderBefore.statusCode());
       assertThat(fieldNames(orderAfter)).isEqualTo(fieldNames(orderBefore));
       assertThat(JSON.readTree(orderAfter.body()).path("status"))
           .isEqualTo(JSON.readTree(orderBefore.body()).path("status"));
