@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import tools.jackson.core.JacksonException;
@@ -81,12 +82,20 @@ record RegistrySubjects(List<SubjectVersions> subjects, List<String> skipped) {
         continue;
       }
       List<Version> versions = new ArrayList<>();
-      for (RegisteredVersion version : registered) {
-        versions.add(
-            new Version(
-                version.version(),
-                Manifest.REGISTRY + "/" + folderName(name) + "/v" + version.version() + ".avsc",
-                new Schema.Parser().parse(version.schema())));
+      try {
+        for (RegisteredVersion version : registered) {
+          versions.add(
+              new Version(
+                  version.version(),
+                  Manifest.REGISTRY + "/" + folderName(name) + "/v" + version.version() + ".avsc",
+                  new Schema.Parser().parse(version.schema())));
+        }
+      } catch (AvroRuntimeException e) {
+        // e.g. a version that names types of other subjects (schema references)
+        skipped.add(
+            "registry subject %s: not exported, a version is no self-contained Avro schema (%s)"
+                .formatted(name, e.getMessage()));
+        continue;
       }
       if (!versions.isEmpty()) {
         subjects.add(new SubjectVersions(name, registry.compatibility(name), versions));
