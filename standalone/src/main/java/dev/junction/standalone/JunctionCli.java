@@ -4,6 +4,7 @@ import dev.junction.infra.ChildProcess;
 import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.bench.Benchmark;
 import dev.junction.standalone.bench.RunHistoryBenchmark;
+import dev.junction.standalone.config.ConfigCommand;
 import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
@@ -21,7 +22,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The command line behind {@code bin/junction}: {@code up}, {@code token}, {@code bench}. */
+/**
+ * The command line behind {@code bin/junction}: {@code up}, {@code token}, {@code bench}, {@code
+ * export}, {@code import}, ...
+ */
 public final class JunctionCli {
 
   private static final PrintStream OUT =
@@ -46,6 +50,8 @@ public final class JunctionCli {
           case "runs" -> RunsCommand.run(options, OUT);
           case "bench-history" -> RunHistoryBenchmark.run(InfraPaths.home(), options, OUT);
           case "schemas" -> SchemasCommand.run(InfraPaths.home(), options, System.getenv(), OUT);
+          case "export", "import" ->
+              ConfigCommand.run(command, InfraPaths.home(), options, System.getenv(), OUT);
           case "help", "--help", "-h" -> help(0);
           default -> {
             OUT.println("Unknown command: " + command);
@@ -79,6 +85,12 @@ public final class JunctionCli {
           bench-history [--runs N]      time the run history API with N runs (100000) kept
           schemas check|register|release [--registry URL]
                                         check and register the Avro schemas (docs/schemas.md)
+          export DIR [--registry URL] [--home DIR]
+                                        write the API catalog, workflows, products and schema
+                                        subjects into DIR, secrets as references
+          import DIR [--dry-run] [--registry URL] [--home DIR]
+                                        validate DIR, show what would change, then restore it
+                                        (bin/junction export help; docs/operations.md)
           apis import FILE [--mock] [--name N] [--version V] [--backend URL] ...
                                         import an OpenAPI 3 document into the API catalog
                                         (bin/junction apis help; docs/policies.md)

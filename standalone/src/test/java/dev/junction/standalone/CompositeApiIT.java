@@ -11,25 +11,38 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.junction.contract.schema.CompatibilityMode;
+import dev.junction.contract.schema.RegistryClient;
+import dev.junction.infra.ApicurioRegistry;
 import dev.junction.infra.InfraPaths;
+import dev.junction.standalone.config.ConfigCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +57,35 @@ import tools.jackson.databind.json.JsonMapper;
 class CompositeApiIT {
 
   private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"%s\",\"quantity\":2}";
+
+  /** A required string field of the Avro records the export/import tests register. */
+  private static final String ID = "{\"name\":\"id\",\"type\":\"string\"}";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static EmbeddedStack stack;
   private static StackSettings settings;
+  private static Path configHome;
+  private static ApicurioRegistry emptyRegistry;
   private static String token;
   private static RSAKey signingKey;
 
   @BeforeAll
   static void startStack() throws Exception {
-    settings = StackSettings.ephemeral(InfraPaths.home(), "composite-it", 2);
+    // the stack reads a copy of the sample catalog and workflows: the export/import test empties
+    // and restores them
+    configHome = Files.createTempDirectory("junction-composite-it-config-");
+    copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
+    copyTree(InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
+    settings =
+        StackSettings.ephemeral(InfraPaths.home(), "composite-it", 2).withConfigHome(configHome);
     stack = EmbeddedStack.start(settings);
+    // the empty registry an export is restored into (after the stack: starting both at once only
+    // makes each slower on a small machine)
+    emptyRegistry =
+        ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("composite-it-restore"));
     token =
         TokenClient.fetch(
             settings.tokenUrl(),
@@ -68,6 +97,9 @@ class CompositeApiIT {
 
   @AfterAll
   static void stopStackLeavingNothingRunning() {
+    if (emptyRegistry != null) {
+      emptyRegistry.close();
+    }
     if (stack == null) {
       return;
     }
@@ -236,6 +268,239 @@ class CompositeApiIT {
       }
       assertThat(runIds).hasSize(2 * callsPerGateway);
       assertThat(orderIds).hasSize(2 * callsPerGateway);
+    }
+  }
+
+  /**
+   * Config as code: export the running stack (catalog, workflows, registry subjects with a
+   * two-version subject under FULL), empty its folders (the gateways stop serving the API), restore
+   * the export into them and into an empty registry, and the sample APIs answer as before.
+   */
+  @Test
+  void anExportRestoredIntoAnEmptyStackAnswersTheSame() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    RegistryClient source = new RegistryClient(stack.registryUrl(), null, http);
+    RegistryClient restored = new RegistryClient(emptyRegistry.registryUrl(), null, http);
+    String subject = "composite-it.exported-value";
+    Schema v1 = new Schema.Parser().parse(record("Exported", ID));
+    Schema v2 = new Schema.Parser().parse(record("Exported", ID + "," + optional("note")));
+    source.register(subject, v1);
+    source.setCompatibility(subject, CompatibilityMode.FULL);
+    source.register(subject, v2);
+    HttpResponse<String> orderBefore = postOrder(0, token, String.format(ORDER, "sku-1"));
+    HttpResponse<String> petBefore = get(0, "/petstore/v3/pet/10");
+    Path export = Files.createTempDirectory("junction-composite-it-export-").resolve("export");
+    List<String> stackOptions = List.of("--home", configHome.toString());
+
+    Command exported = config("export", export, stackOptions, "--registry", stack.registryUrl());
+    // empty the stack: every gateway stops serving the sample API
+    deleteContents(configHome.resolve("apis"));
+    deleteContents(configHome.resolve("workflows"));
+    for (int gateway = 0; gateway < 2; gateway++) {
+      int g = gateway;
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> postOrder(g, token, String.format(ORDER, "sku-1")).statusCode() == 404);
+    }
+    List<String> restoredBefore = restored.subjects();
+    Command dryRun =
+        config(
+            "import", export, stackOptions, "--registry", emptyRegistry.registryUrl(), "--dry-run");
+    boolean dryRunChangedNothing;
+    try (Stream<Path> left = Files.list(configHome.resolve("apis"))) {
+      dryRunChangedNothing = left.findAny().isEmpty() && restored.subjects().equals(restoredBefore);
+    }
+    Command imported =
+        config("import", export, stackOptions, "--registry", emptyRegistry.registryUrl());
+    Command importedAgain =
+        config("import", export, stackOptions, "--registry", emptyRegistry.registryUrl());
+
+    assertThat(orderBefore.statusCode()).as(orderBefore.body()).isEqualTo(201);
+    assertThat(exported.status()).as(exported.output()).isZero();
+    assertThat(exported.output()).contains("apis         5 file(s)", "workflows    1 file(s)");
+    assertThat(dryRun.status()).as(dryRun.output()).isZero();
+    assertThat(dryRun.output())
+        .contains("apis: 5 added, 0 changed, 0 removed, 0 unchanged")
+        .contains("workflows: 1 added")
+        .contains("  + " + subject + " (2 version(s); compatibility FULL)")
+        .contains("Dry run: nothing was changed.");
+    assertThat(dryRunChangedNothing).isTrue();
+    assertThat(imported.status()).as(imported.output()).isZero();
+    assertThat(importedAgain.status()).isZero();
+    assertThat(importedAgain.output())
+        .contains("The stack already holds this configuration; nothing was changed.");
+    // the registry holds every exported subject as the source does: versions in order, rules
+    assertThat(restored.subjects()).contains(subject);
+    for (String name : restored.subjects()) {
+      if (name.equals("composite-it.checked-value")) {
+        continue; // the other test's
+      }
+      assertThat(restored.versions(name)).as(name).isEqualTo(source.versions(name));
+      assertThat(restored.compatibility(name)).as(name).isEqualTo(source.compatibility(name));
+    }
+    assertThat(restored.versions(subject)).containsExactly(v1, v2);
+    // the files are the sample's, and both gateways serve them again
+    for (String file :
+        List.of("apis/orders-v1.yaml", "apis/petstore-v3.yaml", "workflows/create-order.yaml")) {
+      assertThat(configHome.resolve(file)).hasSameTextualContentAs(InfraPaths.home().resolve(file));
+    }
+    for (int gateway = 0; gateway < 2; gateway++) {
+      int g = gateway;
+      // each gateway and the orchestrator reload on their own scan (2 s): the API answers as
+      // before once both have
+      HttpResponse<String> orderAfter =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> postOrder(g, token, String.format(ORDER, "sku-1")),
+                  response -> response.statusCode() == orderBefore.statusCode());
+      assertThat(fieldNames(orderAfter)).isEqualTo(fieldNames(orderBefore));
+      assertThat(JSON.readTree(orderAfter.body()).path("status"))
+          .isEqualTo(JSON.readTree(orderBefore.body()).path("status"));
+      HttpResponse<String> petAfter = get(g, "/petstore/v3/pet/10");
+      assertThat(petAfter.statusCode()).isEqualTo(petBefore.statusCode());
+      assertThat(JSON.readTree(petAfter.body())).isEqualTo(JSON.readTree(petBefore.body()));
+    }
+  }
+
+  /**
+   * Import checks each schema version the target lacks against the target's versions under the
+   * subject's rule, and registers the versions in order after setting the rule.
+   */
+  @Test
+  void importChecksNewSchemaVersionsAgainstTheTargetRegistry() throws Exception {
+    RegistryClient target =
+        new RegistryClient(emptyRegistry.registryUrl(), null, HttpClient.newHttpClient());
+    String subject = "composite-it.checked-value";
+    String schema1 = record("Checked", ID);
+    String breaking = record("Checked", ID + ",{\"name\":\"coupon\",\"type\":\"string\"}");
+    String compatible = record("Checked", ID + "," + optional("coupon"));
+    List<String> noFiles =
+        List.of("--home", Files.createTempDirectory("junction-it-none").toString());
+    String registry = emptyRegistry.registryUrl();
+
+    Command first =
+        config(
+            "import",
+            registryExport(subject, "BACKWARD", schema1),
+            noFiles,
+            "--registry",
+            registry);
+    Command refused =
+        config(
+            "import",
+            registryExport(subject, "FULL", schema1, breaking),
+            noFiles,
+            "--registry",
+            registry,
+            "--dry-run");
+    Command evolved =
+        config(
+            "import",
+            registryExport(subject, "FULL", schema1, compatible),
+            noFiles,
+            "--registry",
+            registry);
+
+    assertThat(first.status()).as(first.output()).isZero();
+    assertThat(first.output())
+        .contains("  + " + subject + " (1 version(s); compatibility BACKWARD)")
+        .contains("apis: not in the export");
+    assertThat(refused.status()).as(refused.output()).isEqualTo(1);
+    assertThat(refused.output())
+        .contains("The export is not valid; nothing was changed:")
+        .contains(
+            "registry/subjects.yaml: " + subject + " version 2 (registry/" + subject + "/v2.avsc)")
+        .contains("field 'coupon' breaks FULL");
+    assertThat(evolved.status()).as(evolved.output()).isZero();
+    assertThat(evolved.output())
+        .contains("  ~ " + subject + " (+1 version(s); compatibility BACKWARD -> FULL)");
+    assertThat(target.versions(subject))
+        .containsExactly(new Schema.Parser().parse(schema1), new Schema.Parser().parse(compatible));
+    assertThat(target.compatibility(subject)).hasValue(CompatibilityMode.FULL);
+  }
+
+  private static String record(String name, String fields) {
+    return "{\"type\":\"record\",\"name\":\"%s\",\"namespace\":\"it\",\"fields\":[%s]}"
+        .formatted(name, fields);
+  }
+
+  /** A string field with a default: adding it is compatible both ways. */
+  private static String optional(String name) {
+    return "{\"name\":\"%s\",\"type\":\"string\",\"default\":\"\"}".formatted(name);
+  }
+
+  /** An export holding only one registry subject. */
+  private static Path registryExport(String subject, String mode, String... schemas)
+      throws IOException {
+    Path dir = Files.createTempDirectory("junction-it-registry-export-");
+    Files.writeString(dir.resolve("junction-export.yaml"), "format: 1\nincludes: [registry]\n");
+    StringBuilder index =
+        new StringBuilder("subjects:\n  - subject: " + subject + "\n    compatibility: " + mode);
+    index.append("\n    versions:\n");
+    for (int i = 0; i < schemas.length; i++) {
+      String file = "registry/" + subject + "/v" + (i + 1) + ".avsc";
+      Files.createDirectories(dir.resolve(file).getParent());
+      Files.writeString(dir.resolve(file), schemas[i]);
+      index.append("      - {version: %d, file: %s}\n".formatted(i + 1, file));
+    }
+    Files.writeString(dir.resolve("registry/subjects.yaml"), index.toString());
+    return dir;
+  }
+
+  private record Command(int status, String output) {}
+
+  private static Command config(
+      String command, Path export, List<String> stackOptions, String... options) {
+    List<String> arguments = new ArrayList<>(List.of(export.toString()));
+    arguments.addAll(stackOptions);
+    arguments.addAll(List.of(options));
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int status =
+        ConfigCommand.run(
+            command,
+            InfraPaths.home(),
+            arguments,
+            Map.of(),
+            new PrintStream(output, true, StandardCharsets.UTF_8));
+    return new Command(status, output.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Set<String> fieldNames(HttpResponse<String> response) {
+    Set<String> names = new HashSet<>();
+    JSON.readTree(response.body()).properties().forEach(field -> names.add(field.getKey()));
+    return names;
+  }
+
+  private static HttpResponse<String> get(int gateway, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(settings.gatewayUrl(gateway) + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void deleteContents(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        if (!path.equals(dir)) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path out = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(out);
+        } else {
+          Files.copy(path, out);
+        }
+      }
     }
   }
 

@@ -16,7 +16,7 @@ import org.apache.avro.Schema;
  * new response schema must produce bodies those clients can still read (FORWARD). Checked with
  * Avro's own compatibility rules, so an edit the build would refuse is also refused at reload.
  */
-final class SchemaEvolution {
+public final class SchemaEvolution {
 
   private SchemaEvolution() {}
 
@@ -24,7 +24,7 @@ final class SchemaEvolution {
    * Every breaking schema change from {@code served} to {@code next}, as {@code <path>: <reason>};
    * operations that are new or gone are not compared.
    */
-  static List<String> breakingChanges(ApiDefinition served, ApiDefinition next) {
+  public static List<String> breakingChanges(ApiDefinition served, ApiDefinition next) {
     Map<String, Operation> before =
         served.operations().stream().collect(Collectors.toMap(Operation::id, Function.identity()));
     List<String> problems = new ArrayList<>();

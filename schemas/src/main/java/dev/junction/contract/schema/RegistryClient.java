@@ -25,6 +25,7 @@ public final class RegistryClient {
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+  private static final String AVRO = "AVRO";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUrl;
@@ -66,19 +67,59 @@ public final class RegistryClient {
 
   /** Every version of a subject, oldest first; empty when the subject does not exist. */
   public List<Schema> versions(String subject) {
+    return registeredVersions(subject).stream()
+        .map(version -> new Schema.Parser().parse(version.schema()))
+        .toList();
+  }
+
+  /**
+   * Every subject of the registry (in Apicurio: the artifacts of group {@code default}), sorted.
+   */
+  public List<String> subjects() {
+    List<String> subjects = new ArrayList<>();
+    for (JsonNode subject : json(expectOk(send(get("/subjects")), "list the subjects"))) {
+      subjects.add(subject.asText());
+    }
+    return subjects.stream().sorted().toList();
+  }
+
+  /**
+   * Every version of a subject as the registry holds it, oldest first; empty when the subject does
+   * not exist.
+   */
+  public List<RegisteredVersion> registeredVersions(String subject) {
     HttpResponse<String> response = send(get("/subjects/" + encode(subject) + "/versions"));
     if (response.statusCode() == 404) {
       return List.of();
     }
-    List<Schema> schemas = new ArrayList<>();
+    List<RegisteredVersion> versions = new ArrayList<>();
     for (JsonNode version : json(expectOk(response, "list the versions of " + subject))) {
       HttpResponse<String> one =
           send(get("/subjects/" + encode(subject) + "/versions/" + version.asInt()));
-      String text =
-          json(expectOk(one, "read " + subject + " version " + version)).get("schema").asText();
-      schemas.add(new Schema.Parser().parse(text));
+      JsonNode body = json(expectOk(one, "read " + subject + " version " + version));
+      versions.add(
+          new RegisteredVersion(
+              version.asInt(),
+              body.has("schemaType") ? body.get("schemaType").asText() : AVRO,
+              body.get("schema").asText()));
     }
-    return List.copyOf(schemas);
+    return List.copyOf(versions);
+  }
+
+  /**
+   * One version of a subject.
+   *
+   * @param version its number in the subject, from 1
+   * @param schemaType {@code AVRO} (what the registry assumes when it says nothing), {@code JSON}
+   *     or {@code PROTOBUF}
+   * @param schema the schema's text
+   */
+  public record RegisteredVersion(int version, String schemaType, String schema) {
+
+    /** Whether the version is an Avro schema. */
+    public boolean avro() {
+      return AVRO.equals(schemaType);
+    }
   }
 
   /** The compatibility mode set on the subject itself, if any. */

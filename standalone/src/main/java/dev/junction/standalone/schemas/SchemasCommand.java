@@ -26,7 +26,10 @@ import java.util.Map;
 public final class SchemasCommand {
 
   /** The embedded stack's registry. */
-  static final String DEFAULT_REGISTRY = "http://127.0.0.1:8180";
+  public static final String DEFAULT_REGISTRY = "http://127.0.0.1:8180";
+
+  /** The environment variable naming the registry when {@code --registry} does not. */
+  public static final String REGISTRY_URL_VARIABLE = "JUNCTION_REGISTRY_URL";
 
   static final String USAGE =
       """
@@ -80,15 +83,23 @@ public final class SchemasCommand {
 
   private static SchemaRegistration registration(
       List<String> options, Map<String, String> env, JunctionSchemas schemas) {
+    return new SchemaRegistration(registryClient(options, env), schemas.settings());
+  }
+
+  /**
+   * The registry named by {@code --registry URL}, else {@code $JUNCTION_REGISTRY_URL}, else the
+   * embedded stack's, with OAuth2 client credentials from the environment when they are set.
+   */
+  public static RegistryClient registryClient(List<String> options, Map<String, String> env) {
     String url =
         JunctionCli.option(
-            options, "--registry", env.getOrDefault("JUNCTION_REGISTRY_URL", DEFAULT_REGISTRY));
+            options, "--registry", env.getOrDefault(REGISTRY_URL_VARIABLE, DEFAULT_REGISTRY));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ClientCredentials credentials =
         RegistryCredentials.fromEnvironment(env)
             .map(c -> c.client(http, Clock.systemUTC()))
             .orElse(null);
-    return new SchemaRegistration(new RegistryClient(url, credentials, http), schemas.settings());
+    return new RegistryClient(url, credentials, http);
   }
 
   private static int report(List<SchemaRegistration.Change> changes, PrintStream out) {

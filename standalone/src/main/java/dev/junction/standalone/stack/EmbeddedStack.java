@@ -55,7 +55,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** Starts the whole stack and returns once every gateway reports ready. */
   public static EmbeddedStack start(StackSettings settings) {
-    return start(settings, settings.home().resolve("apis"), true);
+    return start(settings, settings.catalogDir(), true);
   }
 
   /**
@@ -178,7 +178,7 @@ public final class EmbeddedStack implements AutoCloseable {
         endpoints(),
         "orchestrator-0",
         "127.0.0.1",
-        settings.home().resolve("workflows").toString(),
+        settings.workflowsDir().toString(),
         settings.dataDir().resolve("orchestrator-state").toString());
   }
 

@@ -312,7 +312,7 @@ public final class ProcessStack {
             settings.endpoints(),
             name,
             "127.0.0.1",
-            s.home().resolve("workflows").toString(),
+            s.workflowsDir().toString(),
             s.dataDir().resolve(name + "-state").toString()));
   }
 
@@ -323,7 +323,7 @@ public final class ProcessStack {
         "api-gateway",
         s.gatewayPorts().get(instance),
         ServiceSettings.gateway(
-            settings.endpoints(), instance, s.home().resolve("apis").toString(), s.gatewayTls()));
+            settings.endpoints(), instance, s.catalogDir().toString(), s.gatewayTls()));
   }
 
   private ChildProcess startService(

@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
  * @param gatewayPorts one port per gateway instance; instance i owns reply partition i
  * @param clientSecret secret of the sample OAuth2 client {@code junction-sample}
  * @param security TLS of the gateways and SASL_SSL of the broker; null for plain HTTP and PLAINTEXT
+ * @param configHome the folder whose {@code apis/} and {@code workflows/} the gateways and the
+ *     orchestrator read (and reload): {@code home} unless a test or an import target says otherwise
  */
 public record StackSettings(
     Path home,
@@ -33,7 +35,8 @@ public record StackSettings(
     int connectorPort,
     List<Integer> gatewayPorts,
     String clientSecret,
-    StackSecurity security) {
+    StackSecurity security,
+    Path configHome) {
 
   public static final String SAMPLE_CLIENT_ID = "junction-sample";
   public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
@@ -71,7 +74,8 @@ public record StackSettings(
         8082,
         IntStream.range(0, gateways).mapToObj(i -> i == 0 ? 8080 : 8089 + i).toList(),
         secret,
-        null);
+        null,
+        home);
   }
 
   /** A stack on free ports with its data in a new temporary folder, for tests and benchmarks. */
@@ -92,7 +96,8 @@ public record StackSettings(
           FreePorts.next(),
           IntStream.range(0, gateways).mapToObj(i -> FreePorts.next()).toList(),
           DEV_CLIENT_SECRET,
-          null);
+          null,
+          home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -100,18 +105,23 @@ public record StackSettings(
 
   /** The same stack with its data, logs and PIDs in {@code dir}. */
   public StackSettings withDataDir(Path dir) {
-    return with(dir, security);
+    return with(dir, security, configHome);
   }
 
   /** The same stack with TLS and Kafka authentication (null: without). */
   public StackSettings withSecurity(StackSecurity security) {
-    return with(dataDir, security);
+    return with(dataDir, security, configHome);
   }
 
-  private StackSettings with(Path dir, StackSecurity security) {
+  /** The same stack reading its catalog and workflows from {@code dir}'s {@code apis/} etc. */
+  public StackSettings withConfigHome(Path dir) {
+    return with(dataDir, security, dir);
+  }
+
+  private StackSettings with(Path dataDir, StackSecurity security, Path configHome) {
     return new StackSettings(
         home,
-        dir,
+        dataDir,
         keyFile,
         kafkaPort,
         kafkaControllerPort,
@@ -123,7 +133,18 @@ public record StackSettings(
         connectorPort,
         gatewayPorts,
         clientSecret,
-        security);
+        security,
+        configHome);
+  }
+
+  /** The API catalog folder the gateways read. */
+  public Path catalogDir() {
+    return configHome.resolve("apis");
+  }
+
+  /** The workflow folder the orchestrators read. */
+  public Path workflowsDir() {
+    return configHome.resolve("workflows");
   }
 
   public Path logDir() {

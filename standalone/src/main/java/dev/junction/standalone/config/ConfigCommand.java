@@ -1,0 +1,196 @@
+package dev.junction.standalone.config;
+
+import dev.junction.contract.schema.RegistryException;
+import dev.junction.standalone.JunctionCli;
+import dev.junction.standalone.schemas.SchemasCommand;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bin/junction export DIR} and {@code bin/junction import DIR [--dry-run]}: a stack's
+ * configuration as code (docs/operations.md, "Backup and restore").
+ */
+public final class ConfigCommand {
+
+  static final String USAGE =
+      """
+      Usage: bin/junction export DIR [options]
+             bin/junction import DIR [--dry-run] [options]
+
+        export DIR   write the stack's configuration into DIR (new, empty, or an earlier export):
+                     the API catalog (apis/), the workflows (workflows/), the products (products/,
+                     when that folder exists) and every subject of the schema registry with its
+                     versions and compatibility rule (registry/). Secrets are written as references
+                     ${env:NAME}, listed in DIR/junction-export.yaml.
+        import DIR   validate DIR, show what would change (added, changed, removed, unchanged per
+                     item), then write the files into the stack's folders (the running gateway and
+                     orchestrator reload them), remove the files the export does not hold, and
+                     register the missing schema versions in order. A failed validation changes
+                     nothing. References ${env:NAME} are read from the environment.
+          --dry-run  validate and show what would change; change nothing
+
+        --home DIR       the Junction home whose apis/, workflows/ and products/ the stack reads
+                         (default: this checkout)
+        --apis DIR, --workflows DIR, --products DIR
+                         one of those folders elsewhere
+        --registry URL   the stack's schema registry: root, v3 or ccompat URL (default
+                         $JUNCTION_REGISTRY_URL or %s); an OAuth2-protected one takes
+                         the JUNCTION_REGISTRY_* variables of bin/junction schemas help
+
+      Exit status: 0 done (or nothing to do), 1 invalid export or failure, 2 bad usage.
+      """
+          .formatted(SchemasCommand.DEFAULT_REGISTRY);
+
+  private static final Set<String> VALUE_OPTIONS =
+      Set.of("--home", "--apis", "--workflows", "--products", "--registry");
+  private static final String DRY_RUN = "--dry-run";
+
+  private ConfigCommand() {}
+
+  /**
+   * Runs {@code export} or {@code import}.
+   *
+   * @param home the Junction home, whose folders are the stack's unless options say otherwise
+   * @param environment where registry credentials and secret references' values come from
+   * @return the exit status
+   */
+  public static int run(
+      String command,
+      Path home,
+      List<String> options,
+      Map<String, String> environment,
+      PrintStream out) {
+    return run(command, home, options, environment, out, SubscriptionTransfer.NOT_AVAILABLE);
+  }
+
+  static int run(
+      String command,
+      Path home,
+      List<String> options,
+      Map<String, String> environment,
+      PrintStream out,
+      SubscriptionTransfer subscriptions) {
+    List<String> arguments;
+    try {
+      arguments = arguments(options);
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      out.print(USAGE);
+      return 2;
+    }
+    if (arguments.size() != 1 || options.contains("--help") || options.contains("help")) {
+      out.print(USAGE);
+      return options.contains("--help") || options.contains("help") ? 0 : 2;
+    }
+    if (command.equals("export") && options.contains(DRY_RUN)) {
+      out.println("--dry-run is an option of import; export changes nothing in the stack");
+      return 2;
+    }
+    Path dir = Path.of(arguments.getFirst());
+    try {
+      StackConfig stack = stack(home, options, environment);
+      return command.equals("export")
+          ? export(stack, dir, out, subscriptions)
+          : importInto(stack, dir, options.contains(DRY_RUN), environment, out, subscriptions);
+    } catch (ConfigException | RegistryException | UncheckedIOException e) {
+      out.println(command + " failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int export(
+      StackConfig stack, Path dir, PrintStream out, SubscriptionTransfer subscriptions) {
+    out.print("Exporting the stack's configuration from\n" + stack.describe());
+    ConfigExport.Result result = ConfigExport.export(stack, dir, subscriptions);
+    for (FileKind kind : FileKind.values()) {
+      Integer files = result.files().get(kind);
+      out.printf(
+          "  %-12s %s%n",
+          kind.folder(), files == null ? "no folder, not exported" : files + " file(s)");
+    }
+    out.printf(
+        "  %-12s %d subject(s), %d version(s)%n", "registry", result.subjects(), result.versions());
+    for (SecretReferences.Reference secret : result.manifest().secrets()) {
+      out.printf(
+          "  secret       %s: %s written as ${env:%s}%n",
+          secret.file(), secret.path(), secret.variable());
+    }
+    result.manifest().notIncluded().forEach(note -> out.println("  not included: " + note));
+    out.println("Exported into " + dir.toAbsolutePath().normalize());
+    if (!result.manifest().secrets().isEmpty()) {
+      out.println("Secrets are not in the export: set the variables above before importing it.");
+    }
+    return 0;
+  }
+
+  private static int importInto(
+      StackConfig stack,
+      Path dir,
+      boolean dryRun,
+      Map<String, String> environment,
+      PrintStream out,
+      SubscriptionTransfer subscriptions) {
+    out.print(
+        "Importing " + dir.toAbsolutePath().normalize() + " into\n" + stack.describe() + "\n");
+    ConfigImport importer = new ConfigImport(dir, stack, environment, subscriptions);
+    ConfigImport.Prepared prepared = importer.prepare();
+    ImportPlan plan = prepared.plan();
+    if (!plan.valid()) {
+      out.println("The export is not valid; nothing was changed:");
+      plan.problems().forEach(problem -> out.println("  " + problem.replace("\n", "\n    ")));
+      return 1;
+    }
+    out.print(plan.describe());
+    if (dryRun) {
+      out.println("\nDry run: nothing was changed.");
+      return 0;
+    }
+    if (!plan.changesSomething()) {
+      out.println("\nThe stack already holds this configuration; nothing was changed.");
+      return 0;
+    }
+    ConfigImport.Applied applied = importer.apply(prepared);
+    out.printf(
+        "%nImported: %d file(s) written, %d removed, %d schema version(s) registered,"
+            + " %d compatibility rule(s) set.%n",
+        applied.written(), applied.removed(), applied.versions(), applied.rules());
+    return 0;
+  }
+
+  private static StackConfig stack(Path home, List<String> options, Map<String, String> env) {
+    Path base = Path.of(JunctionCli.option(options, "--home", home.toString()));
+    Map<FileKind, Path> folders = new EnumMap<>(StackConfig.homeFolders(base));
+    for (FileKind kind : FileKind.values()) {
+      String folder = JunctionCli.option(options, "--" + kind.folder(), null);
+      if (folder != null) {
+        folders.put(kind, Path.of(folder));
+      }
+    }
+    return new StackConfig(folders, SchemasCommand.registryClient(options, env));
+  }
+
+  /** The arguments that are not options; refuses unknown options. */
+  private static List<String> arguments(List<String> options) {
+    List<String> arguments = new ArrayList<>();
+    for (int i = 0; i < options.size(); i++) {
+      String option = options.get(i);
+      if (VALUE_OPTIONS.contains(option)) {
+        if (i + 1 >= options.size()) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        i++;
+      } else if (option.startsWith("--") && !option.equals(DRY_RUN) && !option.equals("--help")) {
+        throw new IllegalArgumentException("Unknown option " + option);
+      } else if (!option.startsWith("--")) {
+        arguments.add(option);
+      }
+    }
+    return arguments;
+  }
+}
