@@ -581,8 +581,7 @@ class ComposeFileTest {
     Matcher matcher = module.matcher(Files.readString(home.resolve("pom.xml")));
     List<String> services = new ArrayList<>();
     while (matcher.find()) {
-      if (Files.exists(
-          home.resolve(matcher.group(1)).resolve("src/main/resources/application.yaml"))) {
+      if (isService(matcher.group(1))) {
         services.add(matcher.group(1));
       }
     }
@@ -635,16 +634,23 @@ class ComposeFileTest {
   }
 
   /** Service name to module, for the services built from this repository. */
+  /**
+   * Whether a module is a Junction service: it has settings of its own. The launcher (standalone,
+   * whose image also runs the sample backend) has an application.yaml without any, only there to
+   * shadow the services' files on its class path.
+   */
+  private static boolean isService(String module) {
+    Path file = home.resolve(module).resolve("src/main/resources/application.yaml");
+    return Files.exists(file) && !applicationYaml(module).isEmpty();
+  }
+
   private static Map<String, String> junctionServices() {
     Map<String, String> modules = new LinkedHashMap<>();
     services()
         .forEach(
             (name, service) -> {
               Object module = map(map(service.get("build")).get("args")).get("MODULE");
-              if (module != null
-                  && Files.exists(
-                      home.resolve(module.toString())
-                          .resolve("src/main/resources/application.yaml"))) {
+              if (module != null && isService(module.toString())) {
                 modules.put(name, module.toString());
               }
             });
@@ -767,6 +773,9 @@ class ComposeFileTest {
   }
 
   private static void flatten(String prefix, Object node, Map<String, String> flat) {
+    if (node == null && prefix.isEmpty()) {
+      return; // a file without settings
+    }
     if (node instanceof Map<?, ?> map) {
       map.forEach((key, value) -> flatten(prefix + key + ".", value, flat));
     } else if (node instanceof List<?> list) {
