@@ -11,13 +11,15 @@ import java.util.Optional;
  * @param requestLimits body and header size limits (the operation's own replaces the API's)
  * @param idempotency {@code Idempotency-Key} handling (the operation's own replaces the API's)
  * @param cache response caching (the operation's own replaces the API's)
+ * @param subscription subscription keys (the operation's own replaces the API's)
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
     Optional<IpFilterPolicy> ipFilter,
     Optional<RequestLimits> requestLimits,
     Optional<IdempotencyPolicy> idempotency,
-    Optional<CachePolicy> cache) {
+    Optional<CachePolicy> cache,
+    Optional<SubscriptionPolicy> subscription) {
 
   public static final Policies NONE =
       new Policies(
@@ -25,5 +27,15 @@ public record Policies(
 
   public Policies {
     rateLimits = List.copyOf(rateLimits);
+  }
+
+  /** Policies without a subscription policy of their own. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache) {
+    this(rateLimits, ipFilter, requestLimits, idempotency, cache, Optional.empty());
   }
 }

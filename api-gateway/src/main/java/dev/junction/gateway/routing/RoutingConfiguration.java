@@ -13,6 +13,7 @@ import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import dev.junction.gateway.subscription.SubscriptionChecks;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,6 +99,7 @@ public class RoutingConfiguration {
       RateLimitGatewayFilterFactory rateLimit,
       IdempotencyGatewayFilterFactory idempotency,
       ResponseCacheGatewayFilterFactory cache,
+      SubscriptionChecks subscriptions,
       Clock clock) {
     return new CatalogRouteLocator(
         catalog,
@@ -112,6 +114,7 @@ public class RoutingConfiguration {
         rateLimit,
         idempotency,
         cache,
+        subscriptions,
         clock);
   }
 

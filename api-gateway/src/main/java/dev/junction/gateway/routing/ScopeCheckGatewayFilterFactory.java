@@ -24,6 +24,12 @@ public final class ScopeCheckGatewayFilterFactory
   /** Spring Security's prefix of authorities derived from the JWT {@code scope} claim. */
   static final String SCOPE_PREFIX = "SCOPE_";
 
+  /**
+   * Exchange attribute set (to {@code true}) when the operation's scopes do not apply to the call:
+   * a call with a subscription key and no token to an API that waives scopes for keys.
+   */
+  public static final String SCOPES_WAIVED_ATTRIBUTE = "junction.scopes.waived";
+
   private final ProblemWriter problems;
 
   public ScopeCheckGatewayFilterFactory(ProblemWriter problems) {
@@ -39,24 +45,27 @@ public final class ScopeCheckGatewayFilterFactory
   @Override
   public GatewayFilter apply(Config config) {
     return (exchange, chain) ->
-        exchange
-            .getPrincipal()
-            .map(ScopeCheckGatewayFilterFactory::granted)
-            .defaultIfEmpty(Set.of())
-            .flatMap(
-                granted -> {
-                  List<String> missing = missing(config.scopes(), granted);
-                  if (missing.isEmpty()) {
-                    return chain.filter(exchange);
-                  }
-                  String challenge =
-                      "Bearer error=\"insufficient_scope\", scope=\"%s\""
-                          .formatted(String.join(" ", config.scopes()));
-                  return problems.write(
-                      exchange.getResponse(),
-                      ProblemType.FORBIDDEN.with("missing scope: " + String.join(", ", missing)),
-                      Map.of(HttpHeaders.WWW_AUTHENTICATE, challenge));
-                });
+        Boolean.TRUE.equals(exchange.getAttribute(SCOPES_WAIVED_ATTRIBUTE))
+            ? chain.filter(exchange)
+            : exchange
+                .getPrincipal()
+                .map(ScopeCheckGatewayFilterFactory::granted)
+                .defaultIfEmpty(Set.of())
+                .flatMap(
+                    granted -> {
+                      List<String> missing = missing(config.scopes(), granted);
+                      if (missing.isEmpty()) {
+                        return chain.filter(exchange);
+                      }
+                      String challenge =
+                          "Bearer error=\"insufficient_scope\", scope=\"%s\""
+                              .formatted(String.join(" ", config.scopes()));
+                      return problems.write(
+                          exchange.getResponse(),
+                          ProblemType.FORBIDDEN.with(
+                              "missing scope: " + String.join(", ", missing)),
+                          Map.of(HttpHeaders.WWW_AUTHENTICATE, challenge));
+                    });
   }
 
   /** The required scopes not granted, in the order the operation lists them. */
@@ -65,7 +74,7 @@ public final class ScopeCheckGatewayFilterFactory
   }
 
   /** The scopes of an authenticated caller. */
-  static Set<String> granted(Principal principal) {
+  public static Set<String> granted(Principal principal) {
     if (!(principal instanceof Authentication authentication)) {
       return Set.of();
     }

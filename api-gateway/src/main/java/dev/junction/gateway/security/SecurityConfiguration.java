@@ -4,6 +4,9 @@ import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
 import dev.junction.gateway.portal.PortalConfiguration;
 import dev.junction.gateway.problem.ProblemWriter;
+import dev.junction.gateway.subscription.SubscriptionKeyWebFilter;
+import dev.junction.gateway.subscription.SubscriptionProperties;
+import dev.junction.gateway.subscription.SubscriptionStore;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +27,8 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
  * jws-algorithms}, {@code exp}/{@code nbf} with 60 s clock skew, {@code iss} equal to {@code
  * issuer-uri} and {@code aud} containing one of {@code audiences}. Operation scopes are checked per
  * route by {@code ScopeCheckGatewayFilterFactory}. A token that passed is remembered for a while
- * ({@link VerifiedTokenCache}).
+ * ({@link VerifiedTokenCache}). A call with a subscription key and no token is authenticated by the
+ * key ({@link SubscriptionKeyWebFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokenCacheProperties.class)
@@ -46,7 +50,9 @@ public class SecurityConfiguration {
       ProblemWriter problems,
       ApiCatalogService catalog,
       ReactiveJwtDecoder decoder,
-      TokenCacheProperties tokenCache) {
+      TokenCacheProperties tokenCache,
+      SubscriptionStore subscriptions,
+      SubscriptionProperties subscriptionProperties) {
     ReactiveJwtDecoder tokens =
         tokenCache.maxTokens() == 0
             ? decoder
@@ -63,6 +69,10 @@ public class SecurityConfiguration {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         // CORS per API, ahead of authentication: a browser's preflight carries no token
         .addFilterAt(new CatalogCorsWebFilter(catalog, problems), SecurityWebFiltersOrder.CORS)
+        // a subscription key without a token authenticates the call; its route decides the rest
+        .addFilterAt(
+            new SubscriptionKeyWebFilter(subscriptions, problems, subscriptionProperties.header()),
+            SecurityWebFiltersOrder.AUTHENTICATION)
         .authorizeExchange(
             exchanges ->
                 exchanges

@@ -175,7 +175,14 @@ public final class RateLimitGatewayFilterFactory
             String header = exchange.getRequest().getHeaders().getFirst(key.header());
             yield header == null ? "-" : Hashes.sha256(header);
           }
+          case SUBSCRIPTION ->
+              exchange.getAttributeOrDefault(RateLimitKey.SUBSCRIPTION_ATTRIBUTE, "-");
         };
+    return bucketKey(policy, value);
+  }
+
+  /** The bucket of one value of a policy's key, e.g. of one subscription id. */
+  public static String bucketKey(RateLimitPolicy policy, String value) {
     // limit and window in the key: a changed policy starts fresh buckets instead of old ones
     return KEY_PREFIX
         + policy.name()
@@ -184,7 +191,7 @@ public final class RateLimitGatewayFilterFactory
         + "/"
         + policy.window().toSeconds()
         + ":"
-        + key
+        + policy.key()
         + ":"
         + value;
   }
@@ -201,19 +208,22 @@ public final class RateLimitGatewayFilterFactory
     return window.toSeconds() + " s";
   }
 
+  /** The bucket configuration of a policy. */
+  public static BucketConfiguration configuration(RateLimitPolicy policy) {
+    return BucketConfiguration.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(policy.limit())
+                // a full quota at the start of each window: "20 per 10 s", not a trickle
+                .refillIntervally(policy.limit(), policy.window())
+                .build())
+        .build();
+  }
+
   /** A policy with its bucket configuration, built once per route. */
   private record Prepared(RateLimitPolicy policy, BucketConfiguration configuration) {
     Prepared(RateLimitPolicy policy) {
-      this(
-          policy,
-          BucketConfiguration.builder()
-              .addLimit(
-                  Bandwidth.builder()
-                      .capacity(policy.limit())
-                      // a full quota at the start of each window: "20 per 10 s", not a trickle
-                      .refillIntervally(policy.limit(), policy.window())
-                      .build())
-              .build());
+      this(policy, RateLimitGatewayFilterFactory.configuration(policy));
     }
   }
 }

@@ -137,6 +137,11 @@ class RateLimitGatewayFilterFactoryTest {
           }
 
           @Override
+          public Mono<Usage> usage(String key, BucketConfiguration configuration, Duration window) {
+            return Mono.error(new IllegalStateException("redis down"));
+          }
+
+          @Override
           public void close() {}
         };
     GatewayFilter filter = filter(broken, THREE_PER_10S);
