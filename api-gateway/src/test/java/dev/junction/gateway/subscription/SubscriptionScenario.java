@@ -175,8 +175,7 @@ public final class SubscriptionScenario {
     assertThat(withKey(first, "/subscriptions", key, null).statusCode()).isEqualTo(401);
 
     // with a token as well, the token's scopes apply (waived only for a key alone)
-    assertProblem(
-        withKey(second, "/keyed/v1/hello", key, consumer(client)), 403, "forbidden");
+    assertProblem(withKey(second, "/keyed/v1/hello", key, consumer(client)), 403, "forbidden");
     // the quota is one quota across both instances (Redis): used 2 of 3 so far
     HttpResponse<String> third =
         withKey(second, "/keyed/v1/hello", key, stack.token(client, "keyed:read"));
