@@ -9,6 +9,7 @@ import dev.junction.gateway.routing.ScopeCheckGatewayFilterFactory;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import reactor.core.publisher.Mono;
 
@@ -116,6 +117,17 @@ public final class SubscriptionChecks {
                 return chain.filter(exchange);
               });
     };
+  }
+
+  private boolean productsRequireKey(
+      AtomicReference<Map.Entry<Products, Boolean>> known, String api, String version) {
+    Products current = products.current();
+    Map.Entry<Products, Boolean> entry = known.get();
+    if (entry == null || entry.getKey() != current) {
+      entry = Map.entry(current, current.requireKey(api, version));
+      known.set(entry);
+    }
+    return entry.getValue();
   }
 
   /** The rate limit and quota of the product of the call's key, if it carries one. */

@@ -1,8 +1,9 @@
 package dev.junction.gateway.subscription;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,12 +50,10 @@ public final class SubscriptionIndex {
   }
 
   public Collection<Subscription> all() {
-    List<Subscription> all =
-        byId.values().stream()
-            .map(Entry::subscription)
-            .filter(s -> s != null)
-            .sorted(java.util.Comparator.comparing(Subscription::createdAt))
-            .toList();
-    return all;
+    return byId.values().stream()
+        .map(Entry::subscription)
+        .filter(Objects::nonNull)
+        .sorted(Comparator.comparing(Subscription::createdAt).thenComparing(Subscription::id))
+        .toList();
   }
 }
