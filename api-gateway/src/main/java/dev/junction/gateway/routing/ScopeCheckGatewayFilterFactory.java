@@ -45,27 +45,25 @@ public final class ScopeCheckGatewayFilterFactory
   @Override
   public GatewayFilter apply(Config config) {
     return (exchange, chain) ->
-        Boolean.TRUE.equals(exchange.getAttribute(SCOPES_WAIVED_ATTRIBUTE))
-            ? chain.filter(exchange)
-            : exchange
-                .getPrincipal()
-                .map(ScopeCheckGatewayFilterFactory::granted)
-                .defaultIfEmpty(Set.of())
-                .flatMap(
-                    granted -> {
-                      List<String> missing = missing(config.scopes(), granted);
-                      if (missing.isEmpty()) {
-                        return chain.filter(exchange);
-                      }
-                      String challenge =
-                          "Bearer error=\"insufficient_scope\", scope=\"%s\""
-                              .formatted(String.join(" ", config.scopes()));
-                      return problems.write(
-                          exchange.getResponse(),
-                          ProblemType.FORBIDDEN.with(
-                              "missing scope: " + String.join(", ", missing)),
-                          Map.of(HttpHeaders.WWW_AUTHENTICATE, challenge));
-                    });
+        exchange
+            .getPrincipal()
+            .map(ScopeCheckGatewayFilterFactory::granted)
+            .defaultIfEmpty(Set.of())
+            .flatMap(
+                granted -> {
+                  List<String> missing = missing(config.scopes(), granted);
+                  if (missing.isEmpty()
+                      || Boolean.TRUE.equals(exchange.getAttribute(SCOPES_WAIVED_ATTRIBUTE))) {
+                    return chain.filter(exchange);
+                  }
+                  String challenge =
+                      "Bearer error=\"insufficient_scope\", scope=\"%s\""
+                          .formatted(String.join(" ", config.scopes()));
+                  return problems.write(
+                      exchange.getResponse(),
+                      ProblemType.FORBIDDEN.with("missing scope: " + String.join(", ", missing)),
+                      Map.of(HttpHeaders.WWW_AUTHENTICATE, challenge));
+                });
   }
 
   /** The required scopes not granted, in the order the operation lists them. */
