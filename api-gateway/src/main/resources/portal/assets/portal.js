@@ -104,6 +104,31 @@
     return (catalog || []).find(a => a.name === name && a.version === version);
   }
 
+  // How the version is reached and which revision is served (versioning in /portal/api/catalog).
+  function versioningHtml(api) {
+    const v = api.versioning;
+    if (!v) return "";
+    const how = v.scheme === "header"
+      ? "header <code>Api-Version: " + esc(api.version) + "</code>" + (v.isDefault ? " (the default version)" : "")
+      : "its base path";
+    const others = v.revisions.filter(r => r !== v.revision);
+    return '<p id="versioning">Reached by ' + how + " · revision " + v.revision +
+      (others.length ? " (also " + others.map(r => "<code>Api-Revision: " + r + "</code>").join(", ") + ")" : "") + "</p>";
+  }
+
+  function changeLogHtml(api) {
+    const log = api.versioning ? api.versioning.changeLog : [];
+    if (!log.length) return "";
+    return '<h2>Change log</h2><ul id="changelog">' +
+      log.map(c => "<li><time datetime=\"" + esc(c.date) + "\">" + esc(c.date) + "</time> · revision " + c.revision + ": " + esc(c.description) + "</li>").join("") +
+      "</ul>";
+  }
+
+  // Headers a call needs to reach this very version (prefilled in "Try it").
+  function versionHeaders(api) {
+    return api.versioning && api.versioning.scheme === "header" ? "Api-Version: " + api.version : "";
+  }
+
   function limitsText(limits) {
     if (!limits.length) return "none";
     return limits.map(l => l.limit + " calls / " + l.window + " s per " + l.key).join("; ");
@@ -194,6 +219,7 @@
       '<a href="' + esc(api.openapi) + '" id="openapi-link">OpenAPI document</a></p>' +
       "<p>" + esc(api.description) + "</p>" +
       "<p>" + api.tags.map(t => '<span class="tag">' + esc(t) + "</span>").join("") + "</p>" +
+      versioningHtml(api) +
       "<h2>Operations</h2>" +
       '<div class="table-wrap"><table id="operations"><thead><tr><th scope="col">Operation</th><th scope="col">Method and path</th>' +
       '<th scope="col">Required scopes</th><th scope="col">Rate limits</th><th scope="col">Try it</th></tr></thead><tbody>' +
@@ -205,6 +231,7 @@
         '<td><a href="#/try/' + encodeURIComponent(api.name) + "/" + encodeURIComponent(api.version) + "/" + encodeURIComponent(o.id) +
         '" aria-label="Try it: ' + esc(o.id) + '">Try it</a></td></tr>').join("") +
       "</tbody></table></div>" +
+      changeLogHtml(api) +
       '<h2>Reference</h2><div id="swagger" aria-busy="true"><p>Loading the OpenAPI document…</p></div>');
     try {
       await loadSwaggerUi();
@@ -278,7 +305,7 @@
       '<div class="field"><label for="try-key">Subscription key (optional, sent as ' + KEY_HEADER + ')</label>' +
       '<input id="try-key" autocomplete="off" spellcheck="false" value="' + esc(sessionStorage.getItem(SUBSCRIPTION_KEY) || "") + '"></div>' +
       '<div class="field"><span class="checkbox"><input type="checkbox" id="try-use-token" checked><label for="try-use-token">Send my token</label></span></div>' +
-      '<div class="field wide"><label for="try-headers">Extra headers (one "Name: value" a line, e.g. Prefer: respond-async)</label><textarea id="try-headers" style="min-height:3rem"></textarea></div>' +
+      '<div class="field wide"><label for="try-headers">Extra headers (one "Name: value" a line, e.g. Prefer: respond-async)</label><textarea id="try-headers" style="min-height:3rem">' + esc(versionHeaders(api)) + '</textarea></div>' +
       '<div><button type="submit" id="try-send">Send</button></div></form>' +
       '<section id="try-result" aria-live="polite"></section>');
     if (hasBody) {
@@ -557,6 +584,35 @@
       "</li>";
   }
 
+  // A drawn timeline: one bar per step (children and compensations included) from its first start to its end,
+  // on a scale from the run's start to its last recorded instant; the figures are also written out as text.
+  function timelineHtml(run) {
+    const rows = [];
+    const visit = (steps, kind, depth) => (steps || []).forEach(step => {
+      rows.push({ step, kind, depth });
+      visit(step.children, kind, depth + 1);
+    });
+    visit(run.steps, "step", 0);
+    visit(run.compensations, "compensation", 0);
+    const origin = Date.parse(run.startedAt);
+    const timed = rows.filter(r => r.step.firstStartedAt && !isNaN(Date.parse(r.step.firstStartedAt)));
+    if (isNaN(origin) || !timed.length) return "";
+    const endOf = r => Date.parse(r.step.endedAt || run.updatedAt) || Date.parse(r.step.firstStartedAt);
+    const span = Math.max(1, Date.parse(run.updatedAt) - origin, ...timed.map(r => endOf(r) - origin));
+    const ms = v => v < 1000 ? v + " ms" : (v / 1000).toFixed(v < 10000 ? 2 : 1) + " s";
+    return '<h2>Timeline</h2><div class="table-wrap"><table id="run-timeline" class="timeline"><caption>Each step from its first start to its end; the run started at ' + esc(run.startedAt) + ' and spans ' + ms(span) + '.</caption>' +
+      '<thead><tr><th scope="col">Step</th><th scope="col">Start</th><th scope="col">Duration</th><th scope="col" class="bar-col"><span class="visually-hidden">Bar</span></th></tr></thead><tbody>' +
+      timed.map(r => {
+        const start = Math.max(0, Date.parse(r.step.firstStartedAt) - origin);
+        const length = Math.max(0, endOf(r) - origin - start);
+        const left = (100 * start / span).toFixed(2), width = Math.max(0.5, 100 * length / span).toFixed(2);
+        return '<tr data-step="' + esc(r.step.stepId) + '" data-kind="' + r.kind + '"><th scope="row" style="padding-left:' + (0.5 + r.depth) + 'rem">' +
+          (r.kind === "compensation" ? "undo " : "") + esc(r.step.stepId) + (r.step.attempt > 1 ? " ×" + esc(r.step.attempt) : "") + "</th>" +
+          "<td>+" + ms(start) + "</td><td>" + (r.step.endedAt ? ms(length) : "running") + "</td>" +
+          '<td class="bar-col"><div class="track"><div class="bar ' + esc(r.step.status) + " " + r.kind + '" style="margin-left:' + left + "%;width:" + width + '%"></div></div></td></tr>';
+      }).join("") + "</tbody></table></div>";
+  }
+
   async function runPage(id) {
     if (!token()) return render("Run", "<h1>Run</h1>" + needToken());
     render("Run " + id, "<h1>Run <code>" + esc(id) + "</code></h1><p>Loading…</p>");
@@ -575,6 +631,7 @@
       (ended ? '<button type="button" id="run-resubmit">Resubmit</button>' : "") +
       (run.status === "FAILED" ? '<button type="button" class="secondary" id="run-resubmit-failed">Resubmit from the failed step</button>' : "") +
       '</div><section id="run-action" aria-live="polite"></section>' +
+      timelineHtml(run) +
       '<h2>Steps</h2><ol class="steps" id="run-steps">' + (run.steps || []).map(stepHtml).join("") + "</ol>" +
       (run.compensations && run.compensations.length ? '<h2>Compensations</h2><ol class="steps">' + run.compensations.map(stepHtml).join("") + "</ol>" : "") +
       (run.problem ? "<h2>Problem</h2>" + notice(esc(run.problem.title) + " (" + esc(run.problem.status) + "): " + esc(run.problem.detail), true) : "") +

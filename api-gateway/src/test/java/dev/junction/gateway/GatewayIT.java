@@ -150,7 +150,8 @@ class GatewayIT {
   @BeforeAll
   static void start() throws Exception {
     catalog = copyCatalog();
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("gateway-it"));
+    kafka = GatewayTestSupport.sharedKafka();
+    // its own registry: the last test stops it
     registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("gateway-it"));
     signingKey = new RSAKeyGenerator(2048).keyID("gateway-it").generate();
     startIssuer();
@@ -188,9 +189,6 @@ class GatewayIT {
     }
     if (registry != null) {
       registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 

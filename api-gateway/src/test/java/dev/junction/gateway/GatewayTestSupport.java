@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.KafkaAndRegistry;
 import dev.junction.infra.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,8 +53,8 @@ public final class GatewayTestSupport implements AutoCloseable {
 
   private GatewayTestSupport(String name) throws Exception {
     this.name = name;
-    this.kafka = KafkaBroker.start(KafkaBroker.Settings.forTest(name));
-    this.registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest(name));
+    this.kafka = SharedInfra.KAFKA;
+    this.registry = SharedInfra.REGISTRY;
     this.signingKey = new RSAKeyGenerator(2048).keyID(name).generate();
     this.issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     byte[] jwks = new JWKSet(signingKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
@@ -85,6 +86,16 @@ public final class GatewayTestSupport implements AutoCloseable {
     return name + ".gateway.subscriptions";
   }
 
+  /** The broker shared by this JVM's integration tests (stopped when the JVM exits). */
+  public static KafkaBroker sharedKafka() {
+    return SharedInfra.KAFKA;
+  }
+
+  /** The registry shared by this JVM's integration tests (stopped when the JVM exits). */
+  public static ApicurioRegistry sharedRegistry() {
+    return SharedInfra.REGISTRY;
+  }
+
   public String issuerUrl() {
     return "http://127.0.0.1:" + issuer.getAddress().getPort();
   }
@@ -105,7 +116,7 @@ public final class GatewayTestSupport implements AutoCloseable {
                 "--junction.gateway.instance-index=" + instanceIndex,
                 "--junction.gateway.command-topic=" + name + ".orchestrator.commands",
                 "--junction.gateway.reply-topic=" + name + ".gateway.replies",
-                "--junction.gateway.subscriptions.topic=" + name + ".gateway.subscriptions",
+                "--junction.gateway.subscriptions.topic=" + subscriptionsTopic(),
                 "--junction.gateway.catalog-dir=" + catalog,
                 "--junction.gateway.catalog-scan-interval=200ms",
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="
@@ -190,7 +201,25 @@ public final class GatewayTestSupport implements AutoCloseable {
   public void close() {
     gateways.forEach(ConfigurableApplicationContext::close);
     issuer.stop(0);
-    registry.close();
-    kafka.close();
+  }
+
+  /**
+   * One broker and one registry for every test class of this JVM (failsafe runs a module's ITs in
+   * one JVM), started in parallel on first use and stopped when the JVM exits: each takes seconds
+   * to start, and each class's topics are named after it, so classes do not see each other's data.
+   */
+  private static final class SharedInfra {
+
+    static final KafkaBroker KAFKA;
+    static final ApicurioRegistry REGISTRY;
+
+    static {
+      KafkaAndRegistry infra = KafkaAndRegistry.startForTest("gateway-its");
+      KAFKA = infra.kafka();
+      REGISTRY = infra.registry();
+      Runtime.getRuntime().addShutdownHook(new Thread(infra::close, "gateway-its-infra-stop"));
+    }
+
+    private SharedInfra() {}
   }
 }

@@ -33,7 +33,7 @@ class RegistryAtStartIT {
 
   @BeforeAll
   static void startBroker() {
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("registry-at-start-it"));
+    kafka = GatewayTestSupport.sharedKafka();
   }
 
   @AfterAll
@@ -46,9 +46,6 @@ class RegistryAtStartIT {
     }
     if (registry != null) {
       registry.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 

@@ -8,6 +8,7 @@ import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.KafkaAndRegistry;
 import dev.junction.infra.KafkaBroker;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
@@ -71,8 +72,9 @@ class OrchestratorIT {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("orchestrator-it"));
-    registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("orchestrator-it"));
+    KafkaAndRegistry infra = KafkaAndRegistry.startForTest("orchestrator-it");
+    kafka = infra.kafka();
+    registry = infra.registry();
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {

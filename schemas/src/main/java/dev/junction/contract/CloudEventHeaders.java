@@ -2,7 +2,7 @@ package dev.junction.contract;
 
 /**
  * Kafka header names: CloudEvents binary mode ({@code ce_*}) plus Junction's own extensions. W3C
- * {@code traceparent} is propagated by Micrometer and never set by hand.
+ * {@code traceparent} is written by Micrometer Tracing ({@code KafkaTracing}) and never by hand.
  */
 public final class CloudEventHeaders {
 
@@ -14,8 +14,8 @@ public final class CloudEventHeaders {
   public static final String CONTENT_TYPE = "content-type";
 
   /**
-   * W3C trace context. Propagated by Micrometer where a tracer is configured; a connector copies it
-   * from a command to its reply so the reply stays in the caller's trace.
+   * W3C trace context ({@code 00-<trace id>-<span id>-<flags>}) of the span that produced the
+   * record; the service handling it continues that trace (see {@code KafkaTracing}).
    */
   public static final String TRACEPARENT = "traceparent";
 

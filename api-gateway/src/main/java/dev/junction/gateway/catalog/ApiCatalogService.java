@@ -162,7 +162,9 @@ public final class ApiCatalogService implements SmartLifecycle {
     }
     StringBuilder result = new StringBuilder();
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+      List<Path> watched =
+          Stream.concat(files.filter(Files::isRegularFile).sorted(), namedValueFiles()).toList();
+      for (Path file : watched) {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         result
             .append(file)
@@ -177,6 +179,11 @@ public final class ApiCatalogService implements SmartLifecycle {
           "Cannot scan the API catalog folder " + dir.toAbsolutePath(), e);
     }
     return result.toString();
+  }
+
+  /** The named values' files that exist: a rotated secret reloads the catalog. */
+  private Stream<Path> namedValueFiles() {
+    return loader.namedValueFiles().stream().filter(Files::isRegularFile);
   }
 
   private void scan() {

@@ -22,6 +22,7 @@ import org.springframework.http.HttpMethod;
  *     examples the exported document reuses; {@code null} when there is none
  * @param tags free-form labels the developer portal lists and filters by
  * @param deprecated whether consumers should move to another version (the portal shows it)
+ * @param versioning how the version is selected, the file's revision and change log
  */
 public record ApiDefinition(
     String name,
@@ -35,12 +36,44 @@ public record ApiDefinition(
     Set<HttpMethod> methods,
     Path openapi,
     List<String> tags,
-    boolean deprecated) {
+    boolean deprecated,
+    Versioning versioning) {
 
   public ApiDefinition {
+    versioning = versioning == null ? Versioning.DEFAULT : versioning;
     operations = List.copyOf(operations);
     methods = methods == null ? null : Set.copyOf(methods);
     tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A path-versioned API version, its only revision, without change log. */
+  public ApiDefinition(
+      String name,
+      String version,
+      String title,
+      String description,
+      String basePath,
+      List<Operation> operations,
+      String source,
+      CorsPolicy cors,
+      Set<HttpMethod> methods,
+      Path openapi,
+      List<String> tags,
+      boolean deprecated) {
+    this(
+        name,
+        version,
+        title,
+        description,
+        basePath,
+        operations,
+        source,
+        cors,
+        methods,
+        openapi,
+        tags,
+        deprecated,
+        Versioning.DEFAULT);
   }
 
   /** An API version without tags, not deprecated. */
@@ -85,5 +118,13 @@ public record ApiDefinition(
   /** The catalog's name of this version, e.g. {@code orders-v1}. */
   public String id() {
     return name + "-" + version;
+  }
+
+  /**
+   * The name of this file's revision, unique in the catalog: {@link #id()} for revision 1, else
+   * e.g. {@code orders-v1;rev=3}.
+   */
+  public String revisionId() {
+    return versioning.revision() == 1 ? id() : id() + ";rev=" + versioning.revision();
   }
 }

@@ -21,14 +21,28 @@ public sealed interface Backend {
    * @param connectTimeout how long establishing a connection may take
    * @param retry when a failed attempt is repeated
    * @param circuitBreaker when the gateway stops calling a failing backend for a while
+   * @param label the URL as the catalog file writes it, named values unexpanded: what messages,
+   *     logs and metrics show
    */
   record Http(
       URI url,
       Duration timeout,
       Duration connectTimeout,
       RetryPolicy retry,
-      CircuitBreakerPolicy circuitBreaker)
-      implements Backend {}
+      CircuitBreakerPolicy circuitBreaker,
+      String label)
+      implements Backend {
+
+    /** A backend whose URL holds no named value. */
+    public Http(
+        URI url,
+        Duration timeout,
+        Duration connectTimeout,
+        RetryPolicy retry,
+        CircuitBreakerPolicy circuitBreaker) {
+      this(url, timeout, connectTimeout, retry, circuitBreaker, url.toString());
+    }
+  }
 
   /**
    * The gateway answers itself, without calling any backend (mock responses, e.g. imported from an

@@ -1,6 +1,8 @@
 package dev.junction.gateway.catalog;
 
 import dev.junction.contract.schema.ApiSchemas;
+import dev.junction.gateway.transform.NamedValues;
+import dev.junction.gateway.transform.Template;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -85,11 +87,21 @@ public final class CatalogLoader {
           "requestLimits",
           "idempotency",
           "cache",
-          "subscription",
           "cors",
-          "methods");
+          "methods",
+          "transform",
+          "jwt",
+          "subscription");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "subscription");
+      Set.of(
+          "rateLimit",
+          "ipFilter",
+          "requestLimits",
+          "idempotency",
+          "cache",
+          "transform",
+          "jwt",
+          "subscription");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -108,12 +120,48 @@ public final class CatalogLoader {
 
   private final YAMLMapper yaml = YAMLMapper.builder().build();
   private final Duration defaultTimeout;
+  private final NamedValues namedValues;
+  private final Set<String> jwtIssuers;
 
   /**
    * @param defaultTimeout timeout of operations that set none
    */
   public CatalogLoader(Duration defaultTimeout) {
+    this(defaultTimeout, NamedValues.NONE, null);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param namedValues the values {@code {{name}}} in policies and backend URLs refer to
+   */
+  public CatalogLoader(Duration defaultTimeout, NamedValues namedValues) {
+    this(defaultTimeout, namedValues, null);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param jwtIssuers the trusted issuers' names {@code policies.jwt.issuers} may use; {@code null}
+   *     to accept any name (when the gateway's configuration is not at hand)
+   */
+  public CatalogLoader(Duration defaultTimeout, Set<String> jwtIssuers) {
+    this(defaultTimeout, NamedValues.NONE, jwtIssuers);
+  }
+
+  /**
+   * @param defaultTimeout timeout of operations that set none
+   * @param namedValues the values {@code {{name}}} in policies and backend URLs refer to
+   * @param jwtIssuers the trusted issuers' names {@code policies.jwt.issuers} may use; {@code null}
+   *     to accept any name
+   */
+  public CatalogLoader(Duration defaultTimeout, NamedValues namedValues, Set<String> jwtIssuers) {
     this.defaultTimeout = defaultTimeout;
+    this.namedValues = namedValues;
+    this.jwtIssuers = jwtIssuers == null ? null : Set.copyOf(jwtIssuers);
+  }
+
+  /** Files named values are read from; a change reloads the catalog like a catalog file's. */
+  public List<Path> namedValueFiles() {
+    return namedValues.files();
   }
 
   /**
@@ -150,24 +198,34 @@ public final class CatalogLoader {
   public static void checkConsistency(Collection<ApiDefinition> apis) {
     List<String> problems = new ArrayList<>();
     Map<String, String> versions = new HashMap<>();
-    Map<String, String> routes = new HashMap<>();
+    Map<String, ApiDefinition> routes = new HashMap<>();
     for (ApiDefinition api : apis) {
-      String previous = versions.putIfAbsent(api.name() + " " + api.version(), api.source());
+      String previous = versions.putIfAbsent(api.revisionId(), api.source());
       if (previous != null) {
         problems.add(
-            "API %s %s is defined in both %s and %s"
-                .formatted(api.name(), api.version(), previous, api.source()));
+            "API %s %s%s is defined in both %s and %s"
+                .formatted(
+                    api.name(),
+                    api.version(),
+                    api.versioning().revision() == 1
+                        ? ""
+                        : " revision " + api.versioning().revision(),
+                    previous,
+                    api.source()));
       }
       for (Operation operation : api.operations()) {
         String route = operation.method() + " " + normalize(operation.path());
-        String owner = routes.putIfAbsent(route, api.source());
-        if (owner != null && !owner.equals(api.source())) {
+        ApiDefinition owner = routes.putIfAbsent(route, api);
+        if (owner != null
+            && !owner.source().equals(api.source())
+            && !ApiVersions.mayShareRoutes(owner, api)) {
           problems.add(
               "%s %s is defined in both %s and %s"
-                  .formatted(operation.method(), operation.path(), owner, api.source()));
+                  .formatted(operation.method(), operation.path(), owner.source(), api.source()));
         }
       }
     }
+    problems.addAll(ApiVersions.problems(apis));
     if (!problems.isEmpty()) {
       throw new CatalogException("(catalog)", problems);
     }
@@ -183,6 +241,7 @@ public final class CatalogLoader {
     private final Path catalogDir;
     private final String source;
     private final List<String> problems = new ArrayList<>();
+    private final TransformsReader transforms = new TransformsReader(problems, namedValues);
 
     FileReader(Path catalogDir, String source) {
       this.catalogDir = catalogDir;
@@ -194,7 +253,7 @@ public final class CatalogLoader {
         problems.add("(root): must be a mapping with name, version, basePath and operations");
         return null;
       }
-      unknownKeys(root, "", API_KEYS);
+      unknownKeys(root, "", union(API_KEYS, VersioningReader.KEYS));
       String name = text(root, "name", true, NAME, "lowercase letters, digits and dashes");
       String version = text(root, "version", true, VERSION, "letters, digits, '.', '_', '-'");
       String title = text(root, "title", false, null, null);
@@ -241,6 +300,7 @@ public final class CatalogLoader {
           operations.add(operation);
         }
       }
+      Versioning versioning = new VersioningReader(problems).read(root);
       List<String> tags = strings(root.get("tags"), "tags");
       JsonNode deprecated = root.get("deprecated");
       if (deprecated != null && !deprecated.isBoolean()) {
@@ -258,7 +318,8 @@ public final class CatalogLoader {
           methods,
           openapi,
           tags,
-          deprecated != null && deprecated.isBoolean() && deprecated.asBoolean());
+          deprecated != null && deprecated.isBoolean() && deprecated.asBoolean(),
+          versioning);
     }
 
     private Operation operation(
@@ -297,6 +358,11 @@ public final class CatalogLoader {
         // the body is streamed to a pass-through backend as it comes, never buffered here
         problems.add(at + ".request.schema: is only supported with a workflow backend");
       }
+      transforms.checkOperation(
+          policies.transforms(),
+          backend,
+          basePath == null || path == null ? null : basePath + path,
+          at + ".policies.transform");
       if (problems.size() > before || basePath == null) {
         return null;
       }
@@ -460,11 +526,23 @@ public final class CatalogLoader {
       if (url == null || timeout == null || connectTimeout == null) {
         return null;
       }
-      return new Backend.Http(url, timeout, connectTimeout, retry, circuitBreaker);
+      return new Backend.Http(
+          url,
+          timeout,
+          connectTimeout,
+          retry,
+          circuitBreaker,
+          backend.get("url").asString().contains("{{")
+              ? backend.get("url").asString().trim()
+              : url.toString());
     }
 
     private URI backendUrl(JsonNode backend, String where) {
-      String value = text(backend, where, "url", true, null, null);
+      String written = text(backend, where, "url", true, null, null);
+      if (written == null) {
+        return null;
+      }
+      String value = expandNamedValues(written, where + ".url");
       if (value == null) {
         return null;
       }
@@ -477,7 +555,7 @@ public final class CatalogLoader {
           problems.add(
               where
                   + ".url: must be an http or https URL without query or fragment, got '"
-                  + value
+                  + written
                   + "'");
           return null;
         }
@@ -485,7 +563,23 @@ public final class CatalogLoader {
         // without a trailing slash, so that base + "/pets" never doubles it
         return url.resolve(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
       } catch (URISyntaxException e) {
-        problems.add(where + ".url: is not a valid URL: " + e.getMessage());
+        // the message quotes the URL: only the text as written, never a named value's content
+        problems.add(where + ".url: is not a valid URL: '" + written + "' (" + e.getReason() + ")");
+        return null;
+      }
+    }
+
+    /** {@code text} with its {@code {{name}}} placeholders replaced by their named values. */
+    private String expandNamedValues(String text, String where) {
+      try {
+        Template template = Template.parse(text, namedValues, false);
+        if (!template.isConstant()) {
+          problems.add(where + ": may only hold named values ({{name}}), not request.*");
+          return null;
+        }
+        return template.render((root, path) -> null, Template.Escaping.NONE);
+      } catch (Template.InvalidTemplate e) {
+        problems.add(where + ": " + e.getMessage());
         return null;
       }
     }
@@ -633,11 +727,24 @@ public final class CatalogLoader {
           node.has("cache")
               ? Optional.ofNullable(cache(node.get("cache"), where + ".cache"))
               : inherited.cache();
+      Transforms transform =
+          node.has("transform")
+              ? Transforms.merge(
+                  inherited.transforms(),
+                  transforms.read(node.get("transform"), where + ".transform"))
+              : inherited.transforms();
+      Optional<JwtPolicy> jwt =
+          node.has("jwt")
+              ? Optional.ofNullable(
+                      JwtPolicy.read(node.get("jwt"), where + ".jwt", jwtIssuers, problems))
+                  .map(own -> inherited.jwt().orElse(JwtPolicy.DEFAULTS).with(own))
+              : inherited.jwt();
       Optional<SubscriptionPolicy> subscription =
           node.has("subscription")
               ? Optional.ofNullable(subscription(node.get("subscription"), where + ".subscription"))
               : inherited.subscription();
-      return new Policies(rateLimits, ipFilter, limits, idempotency, cache, subscription);
+      return new Policies(
+          rateLimits, ipFilter, limits, idempotency, cache, transform, jwt, subscription);
     }
 
     private SubscriptionPolicy subscription(JsonNode node, String where) {
@@ -1024,17 +1131,28 @@ public final class CatalogLoader {
     }
 
     private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
-      for (String key : node.propertyNames()) {
-        if (!known.contains(key)) {
-          problems.add(
-              prefix
-                  + key
-                  + ": unknown key (expected one of "
-                  + String.join(", ", new TreeSet<>(known))
-                  + ")");
-        }
+      CatalogLoader.unknownKeys(node, prefix, known, problems);
+    }
+  }
+
+  /** Adds a problem for each key of {@code node} that is not {@code known}. */
+  static void unknownKeys(JsonNode node, String prefix, Set<String> known, List<String> problems) {
+    for (String key : node.propertyNames()) {
+      if (!known.contains(key)) {
+        problems.add(
+            prefix
+                + key
+                + ": unknown key (expected one of "
+                + String.join(", ", new TreeSet<>(known))
+                + ")");
       }
     }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** What an API file sets for all its operations. */

@@ -1,9 +1,11 @@
 package dev.junction.gateway.openapi;
 
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.ApiVersions;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.MockResponse;
 import dev.junction.gateway.catalog.Operation;
+import dev.junction.gateway.catalog.Versioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,6 +96,7 @@ public final class OpenApiExporter {
       info.put("description", api.description());
     }
     info.put("version", api.version());
+    changeLog(api, info);
     root.putArray("servers")
         .addObject()
         .put("url", api.basePath())
@@ -112,10 +115,58 @@ public final class OpenApiExporter {
       if (sourceItem.has("parameters")) {
         item.set("parameters", sourceItem.get("parameters"));
       }
-      item.set(method, operation(operation, path, sourceItem.path(method)));
+      ObjectNode exported = operation(operation, path, sourceItem.path(method));
+      if (api.versioning().scheme() == Versioning.Scheme.HEADER) {
+        versionHeader(api, exported);
+      }
+      item.set(method, exported);
     }
     root.set("components", components(source.path("components")));
     return root;
+  }
+
+  /**
+   * The file's revision and change log: as {@code x-junction-revision} and {@code
+   * x-junction-changelog} (extensions the OpenAPI 3.0 Info object allows) and, for readers that
+   * ignore extensions, a "Change log" section at the end of the description.
+   */
+  private static void changeLog(ApiDefinition api, ObjectNode info) {
+    Versioning versioning = api.versioning();
+    info.put("x-junction-revision", versioning.revision());
+    if (versioning.changeLog().isEmpty()) {
+      return;
+    }
+    ArrayNode entries = info.putArray("x-junction-changelog");
+    StringBuilder text = new StringBuilder(info.path("description").asString(""));
+    text.append(text.isEmpty() ? "" : "\n\n").append("## Change log\n");
+    for (Versioning.ChangeLogEntry entry : versioning.changeLog()) {
+      entries
+          .addObject()
+          .put("revision", entry.revision())
+          .put("date", entry.date().toString())
+          .put("description", entry.description());
+      text.append("\n- ")
+          .append(entry.date())
+          .append(" (revision ")
+          .append(entry.revision())
+          .append("): ")
+          .append(entry.description());
+    }
+    info.put("description", text.toString());
+  }
+
+  /** The {@code Api-Version} header a header-versioned API's calls carry to reach this version. */
+  private static void versionHeader(ApiDefinition api, ObjectNode operation) {
+    ArrayNode parameters =
+        operation.has("parameters")
+            ? (ArrayNode) operation.get("parameters")
+            : operation.putArray("parameters");
+    ObjectNode parameter = parameters.addObject();
+    parameter.put("name", ApiVersions.VERSION_HEADER).put("in", "header").put("required", false);
+    parameter.put(
+        "description",
+        "Selects this version; without it the API's default version (if it has one) answers");
+    parameter.putObject("schema").put("type", "string").putArray("enum").add(api.version());
   }
 
   private ObjectNode operation(Operation operation, String path, JsonNode source) {

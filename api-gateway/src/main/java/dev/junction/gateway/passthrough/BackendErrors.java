@@ -5,7 +5,6 @@ import dev.junction.gateway.problem.ProblemType;
 import io.netty.handler.timeout.TimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -18,9 +17,10 @@ final class BackendErrors {
 
   /**
    * @param error what the routing filter, the retry or the circuit breaker raised
-   * @param backend the backend's base URL, named in the detail (it is the operator's own setting)
+   * @param backend the backend's base URL as the catalog writes it, named in the detail (the
+   *     operator's own setting; a named value in it stays unexpanded)
    */
-  static Throwable classify(Throwable error, URI backend) {
+  static Throwable classify(Throwable error, String backend) {
     if (error instanceof ProblemException) {
       return error;
     }

@@ -3,9 +3,11 @@ package dev.junction.gateway.passthrough;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.RetryPolicy;
+import dev.junction.gateway.transform.TransformFilters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.PrefixPathGatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
@@ -28,6 +30,7 @@ public final class PassThroughRoutes {
   private final PrefixPathGatewayFilterFactory prefixPath;
   private final RetryGatewayFilterFactory retry;
   private final BackendCircuitBreakers breakers;
+  private final TransformFilters transforms = new TransformFilters();
 
   public PassThroughRoutes(
       StripPrefixGatewayFilterFactory stripPrefix,
@@ -48,12 +51,29 @@ public final class PassThroughRoutes {
    */
   public List<GatewayFilter> filters(
       Operation operation, Backend.Http backend, String basePath, String routeId) {
+    return filters(operation, backend, basePath, routeId, List.of());
+  }
+
+  /**
+   * @param operation the operation
+   * @param backend its backend
+   * @param basePath the API's base path, replaced by the backend URL's path
+   * @param routeId the route's id (the retry filter caches request bodies by it)
+   * @param requestTransforms the operation's request transformations (headers, body), applied after
+   *     the caller's credentials are dropped, so that they may set {@code Authorization}
+   */
+  public List<GatewayFilter> filters(
+      Operation operation,
+      Backend.Http backend,
+      String basePath,
+      String routeId,
+      List<GatewayFilter> requestTransforms) {
     List<GatewayFilter> filters = new ArrayList<>();
     filters.add(
         (exchange, chain) ->
             chain
                 .filter(exchange)
-                .onErrorMap(error -> BackendErrors.classify(error, backend.url())));
+                .onErrorMap(error -> BackendErrors.classify(error, backend.label())));
     // the token was issued for the gateway; the backend trusts the gateway, not the token
     filters.add(
         (exchange, chain) ->
@@ -62,14 +82,20 @@ public final class PassThroughRoutes {
                     .mutate()
                     .request(r -> r.headers(h -> h.remove(HttpHeaders.AUTHORIZATION)))
                     .build()));
-    int parts = basePath.split("/").length - 1;
-    filters.add(stripPrefix.apply(c -> c.setParts(parts)));
-    String backendPath = backend.url().getRawPath();
-    if (backendPath != null && !backendPath.isEmpty()) {
-      filters.add(prefixPath.apply(c -> c.setPrefix(backendPath)));
+    filters.addAll(requestTransforms);
+    String backendPath = backend.url().getRawPath() == null ? "" : backend.url().getRawPath();
+    Optional<String> rewrite = operation.policies().transforms().request().rewritePath();
+    if (rewrite.isPresent()) {
+      filters.add(transforms.rewritePath(backendPath + rewrite.get()));
+    } else {
+      int parts = basePath.split("/").length - 1;
+      filters.add(stripPrefix.apply(c -> c.setParts(parts)));
+      if (!backendPath.isEmpty()) {
+        filters.add(prefixPath.apply(c -> c.setPrefix(backendPath)));
+      }
     }
     if (backend.circuitBreaker().enabled()) {
-      String name = operation.api() + "-" + operation.apiVersion() + " " + backend.url();
+      String name = operation.api() + "-" + operation.apiVersion() + " " + backend.label();
       filters.add(
           breakers.filter(
               breakers.breaker(name, backend.circuitBreaker()), backend.circuitBreaker()));

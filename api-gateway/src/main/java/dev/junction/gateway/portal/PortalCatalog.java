@@ -2,11 +2,14 @@ package dev.junction.gateway.portal;
 
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.ApiVersions;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.RateLimitKey;
 import dev.junction.gateway.catalog.RateLimitPolicy;
+import dev.junction.gateway.catalog.Versioning;
 import dev.junction.gateway.openapi.OpenApiExporter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,6 +31,7 @@ public final class PortalCatalog {
    * One API version.
    *
    * @param openapi path of its OpenAPI document on the gateway
+   * @param versioning how the version is selected, its current revision and change log
    */
   public record Api(
       String name,
@@ -38,7 +42,28 @@ public final class PortalCatalog {
       Status status,
       String basePath,
       String openapi,
-      List<Op> operations) {}
+      List<Op> operations,
+      Versions versioning) {}
+
+  /**
+   * How an API version is reached and what changed in it.
+   *
+   * @param scheme {@code path} or {@code header} (then {@code Api-Version: <version>})
+   * @param isDefault whether calls without {@code Api-Version} get this version (header scheme)
+   * @param revision the current revision
+   * @param revisions every revision of the version; others than the current one are reached with
+   *     {@code Api-Revision: <n>}
+   * @param changeLog the current revision's change log, newest first
+   */
+  public record Versions(
+      String scheme,
+      boolean isDefault,
+      int revision,
+      List<Integer> revisions,
+      List<Change> changeLog) {}
+
+  /** One change log entry. */
+  public record Change(int revision, String date, String description) {}
 
   /**
    * One operation.
@@ -65,12 +90,34 @@ public final class PortalCatalog {
    */
   public record Limit(String name, long limit, long window, String key) {}
 
-  /** Every API version of the catalog, in catalog order (name, then version). */
+  /**
+   * Every API version of the catalog (its current revision), in catalog order (name, then version).
+   */
   public static List<Api> describe(ApiCatalog catalog) {
-    return catalog.apis().stream().map(PortalCatalog::api).toList();
+    ApiVersions versions = ApiVersions.of(catalog.apis());
+    return catalog.apis().stream()
+        .filter(versions::isCurrent)
+        .map(api -> api(api, versions))
+        .toList();
   }
 
-  private static Api api(ApiDefinition api) {
+  private static Versions versions(ApiDefinition api, ApiVersions versions) {
+    Versioning versioning = api.versioning();
+    return new Versions(
+        versioning.scheme().name().toLowerCase(Locale.ROOT),
+        versions.defaultVersion(api.name()).filter(api.version()::equals).isPresent(),
+        versioning.revision(),
+        versions.revisions(api.name(), api.version()),
+        versioning.changeLog().stream()
+            .sorted(
+                Comparator.comparing(Versioning.ChangeLogEntry::date)
+                    .thenComparing(Versioning.ChangeLogEntry::revision)
+                    .reversed())
+            .map(e -> new Change(e.revision(), e.date().toString(), e.description()))
+            .toList());
+  }
+
+  private static Api api(ApiDefinition api, ApiVersions versions) {
     return new Api(
         api.name(),
         api.version(),
@@ -80,7 +127,8 @@ public final class PortalCatalog {
         api.deprecated() ? Status.DEPRECATED : Status.CURRENT,
         api.basePath(),
         OpenApiExporter.path(api),
-        api.operations().stream().map(PortalCatalog::operation).toList());
+        api.operations().stream().map(PortalCatalog::operation).toList(),
+        versions(api, versions));
   }
 
   private static Op operation(Operation operation) {

@@ -3,6 +3,7 @@ package dev.junction.gateway.portal;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.JunctionProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.reply.ReplyConsumerHealthIndicator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,7 @@ public class PortalConfiguration {
       JunctionProperties junction,
       PortalProperties portal,
       OAuth2ResourceServerProperties oauth2,
+      TrustedIssuers issuers,
       ApplicationAvailability availability,
       ReplyConsumerHealthIndicator replyConsumer) {
     return new PortalStatus(
@@ -64,7 +66,7 @@ public class PortalConfiguration {
                 ? replyConsumer.health()
                 : Health.outOfService().build(),
         gateway.orchestratorUrl().resolve("/actuator/health"),
-        URI.create(oauth2.getJwt().getJwkSetUri()),
+        issuerProbe(oauth2, issuers),
         URI.create(junction.registry().url() + "/system/info"),
         portal.statusTimeout());
   }
@@ -74,12 +76,13 @@ public class PortalConfiguration {
       ApiCatalogService catalog,
       PortalStatus status,
       PortalProperties portal,
-      OAuth2ResourceServerProperties oauth2) {
+      OAuth2ResourceServerProperties oauth2,
+      TrustedIssuers issuers) {
     ClassPathResource index = new ClassPathResource("portal/index.html");
     URI tokenUrl =
         URI.create(
             portal.tokenUrl().isBlank()
-                ? oauth2.getJwt().getIssuerUri() + "/oauth2/token"
+                ? issuerUri(oauth2, issuers) + "/oauth2/token"
                 : portal.tokenUrl());
     WebClient http = WebClient.create();
     return RouterFunctions.route()
@@ -157,5 +160,23 @@ public class PortalConfiguration {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + properties, e);
     }
+  }
+
+  /**
+   * What the status page checks for the token issuer: the JWKS URI of Spring Boot's resource-server
+   * properties when set, else the OIDC discovery document of the first issuer trusted by default.
+   */
+  static URI issuerProbe(OAuth2ResourceServerProperties oauth2, TrustedIssuers issuers) {
+    String jwkSetUri = oauth2.getJwt().getJwkSetUri();
+    return URI.create(
+        jwkSetUri != null && !jwkSetUri.isBlank()
+            ? jwkSetUri
+            : issuerUri(oauth2, issuers) + "/.well-known/openid-configuration");
+  }
+
+  /** The issuer the portal gets tokens from (see {@code junction.gateway.portal.token-url}). */
+  static String issuerUri(OAuth2ResourceServerProperties oauth2, TrustedIssuers issuers) {
+    String legacy = oauth2.getJwt().getIssuerUri();
+    return legacy != null && !legacy.isBlank() ? legacy : issuers.primary().issuer();
   }
 }

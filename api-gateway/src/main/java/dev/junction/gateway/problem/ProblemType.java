@@ -15,6 +15,11 @@ public enum ProblemType {
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No API operation at this path"),
   METHOD_NOT_ALLOWED(
       "method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed at this path"),
+  API_VERSION_REQUIRED(
+      "api-version-required", HttpStatus.BAD_REQUEST, "This API needs an Api-Version header"),
+  API_VERSION_UNKNOWN("api-version-unknown", HttpStatus.NOT_FOUND, "No such version of this API"),
+  API_REVISION_UNKNOWN(
+      "api-revision-unknown", HttpStatus.NOT_FOUND, "No such revision of this API version"),
   PAYLOAD_TOO_LARGE(
       "payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(

@@ -2,9 +2,12 @@ package dev.junction.gateway.reply;
 
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.schema.RegistryCredentials;
+import dev.junction.contract.tracing.KafkaTracing;
 import dev.junction.wire.WorkflowRequested;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,6 +40,8 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
   private final Serializer<WorkflowRequested> valueSerializer;
   private final Producer<String, WorkflowRequested> producer;
   private final KafkaClientMetrics clientMetrics;
+  private final KafkaTracing tracing;
+  private final String spanName;
   private final int phase;
   private volatile boolean running;
 
@@ -46,6 +52,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
    * @param registryUrl Apicurio v3 API URL
    * @param credentials OAuth2 client credentials for the registry, or {@code null}
    * @param meters where the producer's own metrics are bound ({@code kafka.producer.*})
+   * @param tracing makes the {@code send} span whose context the command carries
    * @param phase lifecycle phase; before the web server's, so the producer is warm first
    */
   public KafkaWorkflowRequestSender(
@@ -54,8 +61,11 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
       String registryUrl,
       RegistryCredentials credentials,
       MeterRegistry meters,
+      KafkaTracing tracing,
       int phase) {
     this.topic = topic;
+    this.tracing = tracing;
+    this.spanName = "send " + topic;
     this.phase = phase;
     Map<String, Object> config = new HashMap<>(producerProperties);
     // Request path: send at once (Kafka 4 defaults linger.ms to 5), never lose an acknowledged
@@ -73,17 +83,24 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
   }
 
   @Override
-  public CompletableFuture<Void> send(WorkflowRequested request) {
+  public CompletableFuture<Void> send(WorkflowRequested request, TraceContext parent) {
     CompletableFuture<Void> sent = new CompletableFuture<>();
+    // a PRODUCER span from the hand-over to the broker's acknowledgement; the orchestrator's span
+    // for this command is its child
+    Span span = tracing.send(spanName, parent).tag(KafkaTracing.RUN_ID_TAG, request.getRunId());
+    Headers headers = CommandHeaders.of(request);
+    tracing.inject(span, headers);
     ProducerRecord<String, WorkflowRequested> record =
-        new ProducerRecord<>(topic, null, request.getRunId(), request, CommandHeaders.of(request));
+        new ProducerRecord<>(topic, null, request.getRunId(), request, headers);
     try {
       producer.send(
           record,
           (metadata, error) -> {
             if (error != null) {
+              span.error(error).end();
               sent.completeExceptionally(error);
             } else {
+              span.end();
               log.debug(
                   "run {}: sent to {}-{}@{}",
                   request.getRunId(),
@@ -96,6 +113,7 @@ public final class KafkaWorkflowRequestSender implements WorkflowRequestSender, 
     } catch (RuntimeException e) {
       // send() throws synchronously for serialization failures and when metadata is unavailable
       // within max.block.ms; the caller turns both into a 503 like an asynchronous failure.
+      span.error(e).end();
       sent.completeExceptionally(e);
     }
     return sent;

@@ -1,5 +1,7 @@
 package dev.junction.gateway.reply;
 
+import dev.junction.contract.tracing.KafkaTracing;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.JunctionProperties;
 import io.micrometer.core.instrument.Gauge;
@@ -10,11 +12,16 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** Kafka request-reply: topics, the command producer, the reply consumer and their health. */
+/**
+ * Kafka request-reply: topics, the command producer, the reply consumer and their health; the
+ * tracing of the commands.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 public class ReplyConfiguration {
 
   /**
@@ -52,13 +59,15 @@ public class ReplyConfiguration {
       GatewayProperties gateway,
       JunctionProperties junction,
       KafkaProperties kafka,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      KafkaTracing tracing) {
     return new KafkaWorkflowRequestSender(
         gateway.commandTopic(),
         kafka.buildProducerProperties(),
         junction.registry().url(),
         junction.registry().credentials().orElse(null),
         meters,
+        tracing,
         PHASE);
   }
 

@@ -4,6 +4,7 @@ import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.TraceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +42,14 @@ public final class RequestReplyClient {
    * Sends {@code request} and awaits its reply until {@code request.deadline}.
    *
    * @param respondAsync send, then answer without awaiting the reply
+   * @param trace the trace context of the HTTP call, or {@code null}
    * @return the outcome; fails with the sender's exception when the request could not be sent
    */
-  public Mono<ReplyResult> call(WorkflowRequested request, boolean respondAsync) {
+  public Mono<ReplyResult> call(
+      WorkflowRequested request, boolean respondAsync, TraceContext trace) {
     String runId = request.getRunId();
     if (respondAsync) {
-      return Mono.fromFuture(() -> sender.send(request)).thenReturn(new ReplyResult.Async());
+      return Mono.fromFuture(() -> sender.send(request, trace)).thenReturn(new ReplyResult.Async());
     }
     return Mono.defer(
         () -> {
@@ -57,7 +60,7 @@ public final class RequestReplyClient {
             log.warn("run {}: shed, {} replies already pending", runId, pending.capacity());
             return Mono.just(new ReplyResult.Shed());
           }
-          return Mono.fromFuture(() -> sender.send(request))
+          return Mono.fromFuture(() -> sender.send(request, trace))
               // Only the wait for the reply is bounded by the deadline: answering 202 before the
               // broker has the command would point the client at a run that may never exist.
               .then(Mono.defer(() -> awaitReply(slot.get(), request.getDeadline())))

@@ -3,6 +3,7 @@ package dev.junction.gateway.routing;
 import dev.junction.gateway.catalog.ApiCatalog;
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.catalog.ApiDefinition;
+import dev.junction.gateway.catalog.ApiVersions;
 import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CachePolicy;
 import dev.junction.gateway.catalog.IdempotencyPolicy;
@@ -16,8 +17,10 @@ import dev.junction.gateway.policy.access.IpFilterGatewayFilterFactory;
 import dev.junction.gateway.policy.access.RequestLimitsGatewayFilterFactory;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.subscription.SubscriptionChecks;
+import dev.junction.gateway.transform.TransformFilters;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -95,6 +98,7 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
   private final RequestLimitsGatewayFilterFactory requestLimits =
       new RequestLimitsGatewayFilterFactory();
+  private final TransformFilters transforms = new TransformFilters();
 
   public CatalogRouteLocator(
       ApiCatalogService catalog,
@@ -192,13 +196,16 @@ public final class CatalogRouteLocator implements RouteLocator {
             .build());
     Map<String, Set<String>> methodsByPath = new LinkedHashMap<>();
     Map<String, String> apiByPath = new LinkedHashMap<>();
+    VersionSelection selection = new VersionSelection(ApiVersions.of(current.apis()));
     for (ApiDefinition api : current.apis()) {
       routes.add(
           Route.async()
-              .id(api.id() + "-openapi")
+              .id(api.revisionId() + "-openapi")
               .order(order++)
               .uri(NO_UPSTREAM)
-              .predicate(matches(Set.of(HttpMethod.GET), parse(OpenApiExporter.path(api))))
+              .predicate(
+                  matches(Set.of(HttpMethod.GET), parse(OpenApiExporter.path(api)))
+                      .and(selection.revision(api)))
               .filters(ordered(List.of(openApi.filter(api))))
               .metadata(API, api.id())
               .metadata(OPERATION, "openapi")
@@ -209,11 +216,24 @@ public final class CatalogRouteLocator implements RouteLocator {
             methodsByPath.computeIfAbsent(pattern.getPatternString(), p -> new TreeSet<>());
         // the API's method allow-list: other methods are answered 405 by the path's route
         if (api.methods() == null || api.methods().contains(operation.method())) {
-          routes.add(operationRoute(api, operation, order++));
+          routes.add(operationRoute(api, operation, order++, selection));
           allowed.add(operation.method().name());
         }
         apiByPath.putIfAbsent(pattern.getPatternString(), api.id());
       }
+    }
+    // after the operations, which they would shadow; before the 405s, which would hide them
+    for (VersionSelection.Selection error : selection.errors(current.apis())) {
+      routes.add(
+          Route.async()
+              .id("version-selection " + error.api() + " " + error.basePath())
+              .order(order++)
+              .uri(NO_UPSTREAM)
+              .predicate(error.matches())
+              .filters(ordered(List.of(error.filter())))
+              .metadata(API, error.api())
+              .metadata(OPERATION, "version-selection")
+              .build());
     }
     for (Map.Entry<String, Set<String>> path : methodsByPath.entrySet()) {
       routes.add(
@@ -235,8 +255,9 @@ public final class CatalogRouteLocator implements RouteLocator {
   }
 
   /** The route of one operation: its filters depend on where its calls go. */
-  private Route operationRoute(ApiDefinition api, Operation operation, int order) {
-    String routeId = api.id() + "-" + operation.id();
+  private Route operationRoute(
+      ApiDefinition api, Operation operation, int order, VersionSelection selection) {
+    String routeId = api.revisionId() + "-" + operation.id();
     List<GatewayFilter> filters = new ArrayList<>();
     Policies policies = operation.policies();
     Optional<IdempotencyPolicy> idempotent =
@@ -280,8 +301,11 @@ public final class CatalogRouteLocator implements RouteLocator {
                     new ResponseCacheGatewayFilterFactory.Config(policy, routeId, api.id()))));
     URI uri = NO_UPSTREAM;
     Map<String, Object> metadata = new LinkedHashMap<>();
+    filters.addAll(transforms.response(policies.transforms().response()));
+    List<GatewayFilter> requestTransforms = transforms.request(policies.transforms().request());
     switch (operation.backend()) {
       case Backend.Workflow w -> {
+        filters.addAll(requestTransforms);
         operation
             .requestSchema()
             .ifPresent(
@@ -293,7 +317,8 @@ public final class CatalogRouteLocator implements RouteLocator {
         filters.add(workflow.apply(new WorkflowGatewayFilterFactory.Config(operation)));
       }
       case Backend.Http http -> {
-        filters.addAll(passThrough.filters(operation, http, api.basePath(), routeId));
+        filters.addAll(
+            passThrough.filters(operation, http, api.basePath(), routeId, requestTransforms));
         uri = http.url();
         metadata.putAll(PassThroughRoutes.metadata(http));
       }
@@ -302,11 +327,16 @@ public final class CatalogRouteLocator implements RouteLocator {
     }
     metadata.put(API, api.id());
     metadata.put(OPERATION, operation.id());
+    policies
+        .jwt()
+        .ifPresent(jwt -> metadata.put(JwtAuthenticationManagerResolver.ROUTE_METADATA, jwt));
     return Route.async()
         .id(routeId)
         .order(order)
         .uri(uri)
-        .predicate(matches(Set.of(operation.method()), parse(operation.path())))
+        .predicate(
+            matches(Set.of(operation.method()), parse(operation.path()))
+                .and(selection.selects(api)))
         .filters(ordered(filters))
         .metadata(metadata)
         .build();

@@ -2,6 +2,7 @@ package dev.junction.gateway.routing;
 
 import dev.junction.gateway.GatewayProperties;
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.CatalogException;
 import dev.junction.gateway.catalog.CatalogLoader;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
@@ -9,16 +10,20 @@ import dev.junction.gateway.passthrough.MockResponseGatewayFilterFactory;
 import dev.junction.gateway.passthrough.PassThroughRoutes;
 import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
+import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
 import dev.junction.gateway.subscription.SubscriptionChecks;
+import dev.junction.gateway.transform.NamedValues;
+import dev.junction.gateway.transform.NamedValuesProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.filter.factory.PrefixPathGatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
@@ -33,11 +38,20 @@ import tools.jackson.databind.json.JsonMapper;
 public class RoutingConfiguration {
 
   @Bean
-  ApiCatalogService apiCatalogService(GatewayProperties gateway, ApplicationEventPublisher events) {
+  ApiCatalogService apiCatalogService(
+      GatewayProperties gateway,
+      NamedValuesProperties namedValuesProperties,
+      ApplicationEventPublisher events,
+      TrustedIssuers issuers) {
+    NamedValues namedValues = new NamedValues(namedValuesProperties.namedValues(), System::getenv);
+    List<String> invalid = namedValues.configurationProblems();
+    if (!invalid.isEmpty()) {
+      throw new CatalogException("junction.gateway.named-values", invalid);
+    }
     ApiCatalogService service =
         new ApiCatalogService(
             Path.of(gateway.catalogDir()),
-            new CatalogLoader(gateway.defaultTimeout()),
+            new CatalogLoader(gateway.defaultTimeout(), namedValues, issuers.names()),
             gateway.catalogScanInterval(),
             catalog -> events.publishEvent(new RefreshRoutesEvent(catalog)));
     // At start-up an invalid catalog stops the gateway, with every problem in the message.

@@ -8,6 +8,9 @@ import dev.junction.gateway.security.Callers;
 import dev.junction.gateway.web.Preferences;
 import dev.junction.gateway.web.RunIds;
 import dev.junction.wire.WorkflowRequested;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -103,7 +107,7 @@ public final class WorkflowGatewayFilterFactory
                         bodyAndPrincipal.getT1(),
                         bodyAndPrincipal.getT2().orElse(null),
                         preferences);
-                return client.call(request, preferences.respondAsync());
+                return client.call(request, preferences.respondAsync(), serverSpan(exchange));
               })
           .map(result -> responses.toAnswer(result, runId, operation))
           .flatMap(answer -> write(exchange.getResponse(), answer))
@@ -159,6 +163,23 @@ public final class WorkflowGatewayFilterFactory
         .setRequestedAt(now)
         .setDeadline(now.plus(wait))
         .build();
+  }
+
+  /**
+   * The trace context of the call's HTTP server span (which continues a client's {@code
+   * traceparent}), or {@code null} when the call is not observed. Read from the exchange rather
+   * than a thread-local: nothing here runs with the observation in scope.
+   */
+  static TraceContext serverSpan(ServerWebExchange exchange) {
+    return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+        .map(
+            context -> {
+              TracingObservationHandler.TracingContext tracing =
+                  context.get(TracingObservationHandler.TracingContext.class);
+              return tracing == null ? null : tracing.getSpan();
+            })
+        .map(Span::context)
+        .orElse(null);
   }
 
   /** Request headers for the workflow, lower-cased, multiple values joined by {@code ", "}. */

@@ -2,36 +2,31 @@ package dev.junction.gateway.security;
 
 import dev.junction.gateway.catalog.ApiCatalogService;
 import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
+import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.portal.PortalConfiguration;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.subscription.SubscriptionKeyWebFilter;
 import dev.junction.gateway.subscription.SubscriptionProperties;
 import dev.junction.gateway.subscription.SubscriptionStore;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
  * Every request needs a valid JWT except the health probes, the developer portal's pages and its
- * token form. The decoder is Boot's, configured by {@code
- * spring.security.oauth2.resourceserver.jwt.*}: signature against the JWKS at {@code jwk-set-uri}
- * (fetched on first use, so start-up does not need the issuer), algorithm allow-list {@code
- * jws-algorithms}, {@code exp}/{@code nbf} with 60 s clock skew, {@code iss} equal to {@code
- * issuer-uri} and {@code aud} containing one of {@code audiences}. Operation scopes are checked per
- * route by {@code ScopeCheckGatewayFilterFactory}. A token that passed is remembered for a while
- * ({@link VerifiedTokenCache}). A call with a subscription key and no token is authenticated by the
- * key ({@link SubscriptionKeyWebFilter}).
+ * token form. How a token is checked (trusted issuers, audiences, required claims) depends on the
+ * operation called: {@link JwtAuthenticationManagerResolver}. Operation scopes are checked per
+ * route by {@code ScopeCheckGatewayFilterFactory}. A token that passed its issuer's checks is
+ * remembered for a while ({@link VerifiedTokenCache}). A call with a subscription key and no token
+ * is authenticated by the key ({@link SubscriptionKeyWebFilter}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TokenCacheProperties.class)
 public class SecurityConfiguration {
 
   /**
@@ -49,14 +44,9 @@ public class SecurityConfiguration {
       ServerHttpSecurity http,
       ProblemWriter problems,
       ApiCatalogService catalog,
-      ReactiveJwtDecoder decoder,
-      TokenCacheProperties tokenCache,
+      JwtAuthenticationManagerResolver tokens,
       SubscriptionStore subscriptions,
       SubscriptionProperties subscriptionProperties) {
-    ReactiveJwtDecoder tokens =
-        tokenCache.maxTokens() == 0
-            ? decoder
-            : new VerifiedTokenCache(decoder, tokenCache.maxAge(), tokenCache.maxTokens());
     ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
     ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler(problems);
     return http
@@ -88,7 +78,7 @@ public class SecurityConfiguration {
         .oauth2ResourceServer(
             oauth2 ->
                 oauth2
-                    .jwt(jwt -> jwt.jwtDecoder(tokens))
+                    .authenticationManagerResolver(tokens)
                     .authenticationEntryPoint(entryPoint)
                     .accessDeniedHandler(accessDenied))
         .exceptionHandling(

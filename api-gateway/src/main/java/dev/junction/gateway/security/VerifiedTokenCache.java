@@ -7,14 +7,17 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 
 /**
- * Remembers tokens that passed full validation (signature, algorithm, issuer, audience, times), so
+ * Remembers tokens that passed their issuer's checks (signature, algorithm, {@code typ}, times), so
  * a client sending the same token again is not verified again: parsing, the RSA or EC signature
- * check and claim conversion cost more than the rest of the gateway's work on a request.
+ * check and claim conversion cost more than the rest of the gateway's work on a request. What
+ * depends on the API called (trusted issuers, audiences, required claims) is not remembered: the
+ * caller checks it on every request, also for an answer from here, so a token accepted by one API
+ * is never taken for another that does not trust its issuer or audience.
  *
  * <p>The key is the whole compact token, so a cached entry only ever answers for the exact bytes
  * that were verified. An entry lives until the token expires, and at most {@code maxAge}, so a key
@@ -22,35 +25,48 @@ import reactor.core.publisher.Mono;
  * never cached: each is refused by the full check, every time. Memory is bounded by {@code
  * maxTokens} (least recently used tokens go first).
  */
-public final class VerifiedTokenCache implements ReactiveJwtDecoder {
+public final class VerifiedTokenCache {
 
-  private final ReactiveJwtDecoder delegate;
   private final Clock clock;
   private final Cache<String, Jwt> verified;
 
-  public VerifiedTokenCache(
-      ReactiveJwtDecoder delegate, Duration maxAge, long maxTokens, Clock clock, Ticker ticker) {
-    this.delegate = delegate;
+  /**
+   * @param maxAge longest a token is remembered
+   * @param maxTokens most tokens remembered; {@code 0} remembers none
+   * @param clock the time tokens' expiry is compared with
+   * @param ticker the cache's own time source
+   */
+  public VerifiedTokenCache(Duration maxAge, long maxTokens, Clock clock, Ticker ticker) {
     this.clock = clock;
     this.verified =
-        Caffeine.newBuilder()
-            .maximumSize(maxTokens)
-            .ticker(ticker)
-            .expireAfter(new UntilExpiry(maxAge, clock))
-            .build();
+        maxTokens == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(maxTokens)
+                .ticker(ticker)
+                .expireAfter(new UntilExpiry(maxAge, clock))
+                .build();
   }
 
-  public VerifiedTokenCache(ReactiveJwtDecoder delegate, Duration maxAge, long maxTokens) {
-    this(delegate, maxAge, maxTokens, Clock.systemUTC(), Ticker.systemTicker());
+  public VerifiedTokenCache(Duration maxAge, long maxTokens) {
+    this(maxAge, maxTokens, Clock.systemUTC(), Ticker.systemTicker());
   }
 
-  @Override
-  public Mono<Jwt> decode(String token) {
+  /**
+   * The remembered token, else what {@code verify} answers (remembered when it succeeds).
+   *
+   * @param token the compact token, the key
+   * @param verify the full check of the token, run only when it is not remembered
+   */
+  public Mono<Jwt> decode(String token, Supplier<Mono<Jwt>> verify) {
+    if (verified == null) {
+      return Mono.defer(verify);
+    }
     Jwt known = verified.getIfPresent(token);
     if (known != null && stillValid(known)) {
       return Mono.just(known);
     }
-    return delegate.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+    return Mono.defer(verify).doOnNext(jwt -> verified.put(token, jwt));
   }
 
   /** Expiry is also checked on every hit: the cache's clock and the token's may drift apart. */

@@ -315,7 +315,7 @@ class CatalogLoaderTest {
 
     assertThat(problems(bad))
         .containsExactlyInAnyOrder(
-            "colour: unknown key (expected one of backend, basePath, deprecated, description, name, openapi, operations, policies, tags, title, unknownFields, version)",
+            "colour: unknown key (expected one of backend, basePath, changeLog, current, defaultVersion, deprecated, description, name, openapi, operations, policies, revision, tags, title, unknownFields, version, versionScheme)",
             "name: must be lowercase letters, digits and dashes, got 'Orders!'",
             "operations[0].method: must be one of GET, POST, PUT, PATCH, DELETE, got 'FETCH'",
             "operations[0].request.schema: file 'schemas/Missing.avsc' does not exist (relative to the catalog folder)",

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -40,6 +41,15 @@ class PassThroughIT {
 
   /** Last request the backend saw, per path: method, path and query, Authorization, body. */
   private static final Map<String, String> seen = new ConcurrentHashMap<>();
+
+  /** Request headers of the last request the backend saw, per path. */
+  private static final Map<String, com.sun.net.httpserver.Headers> headersSeen =
+      new ConcurrentHashMap<>();
+
+  /** The named values' contents: they reach the backend, never an export. */
+  private static final String ENV_SECRET = "it-env-secret-4711";
+
+  private static final String FILE_SECRET = "it-file-secret-0815";
 
   /** Calls per path and {@code X-Test-Key}. */
   private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -81,6 +91,49 @@ class PassThroughIT {
             path: /limited
             policies:
               rateLimit: {limit: 3, window: 30s, key: client}
+          - id: getLegacyPet
+            method: GET
+            path: "/legacy/{petId}"
+            policies:
+              transform:
+                request:
+                  rewritePath: "/animals/{petId}/card"
+                  setHeaders: {X-Api-Key: "{{pets-api-key}}", X-Pet: "{{request.pathParams.petId}}"}
+                  removeHeaders: [X-Debug]
+                response:
+                  setHeaders: {X-Served-By: "junction {{request.method}}"}
+                  removeHeaders: [X-Backend]
+          - id: adoptPet
+            method: POST
+            path: "/adopt/{petId}"
+            policies:
+              transform:
+                request:
+                  rewritePath: /adoptions
+                  setHeaders: {Authorization: "Bearer {{partner-token}}"}
+                  body:
+                    template:
+                      pet: "{{request.pathParams.petId}}"
+                      adopter: "{{request.body.name}}"
+                      via: "{{request.headers.X-Channel}}"
+                response:
+                  body:
+                    contentType: application/json
+                    template: >-
+                      {"adopted": true, "status": {{response.status}},
+                      "where": "{{response.body.path}}", "backend": {{{response.body}}}}
+          - id: getMockedCard
+            method: GET
+            path: "/cards/{petId}"
+            mock: {status: 200, headers: {X-Mock-Source: examples}, body: {id: 7, name: Rex}}
+            policies:
+              transform:
+                response:
+                  setHeaders: {X-Card-For: "{{request.pathParams.petId}}"}
+                  removeHeaders: [X-Mock-Source]
+                  body:
+                    contentType: text/plain
+                    template: "{{response.body.name}} ({{response.headers.X-Mock-Source}})"
           - id: getMocked
             method: GET
             path: /mocked
@@ -117,12 +170,65 @@ class PassThroughIT {
           - {id: anything, method: GET, path: /anything}
         """
             .formatted(closedPort()));
+    String zoo =
+        """
+        name: zoo
+        version: %s
+        versionScheme: header
+        basePath: /zoo
+        backend: {url: %s, circuitBreaker: {enabled: false}}
+        policies:
+          transform:
+            request:
+              setHeaders: {X-Zoo-Version: "%s"}
+        operations:
+          - {id: listAnimals, method: GET, path: /animals}
+        """;
+    Files.writeString(
+        catalog.resolve("zoo-v1.yaml"), zoo.formatted("v1", url, "v1") + "defaultVersion: v1\n");
+    Files.writeString(
+        catalog.resolve("zoo-v2.yaml"),
+        zoo.formatted("v2", url, "v2")
+            + """
+            revision: 2
+            changeLog:
+              - {revision: 1, date: 2026-11-02, description: First release of v2}
+              - {revision: 2, date: 2026-11-20, description: Animals carry their keeper}
+            """);
+    Files.writeString(
+        catalog.resolve("zoo-v2-rev3.yaml"),
+        zoo.formatted("v2", url, "v2;rev=3")
+            + """
+            revision: 3
+            current: false
+            changeLog:
+              - {revision: 3, date: 2026-11-25, description: "Being tested, animals by zone"}
+            """);
+    Files.writeString(
+        catalog.resolve("farm-v1.yaml"),
+        """
+        name: farm
+        version: v1
+        versionScheme: header
+        basePath: /farm
+        backend: {url: %s}
+        operations:
+          - {id: listCows, method: GET, path: /cows}
+        """
+            .formatted(url));
+    Path tokenFile = Files.createTempFile(catalog.getParent(), "partner-token", ".txt");
+    Files.writeString(tokenFile, FILE_SECRET + "\n");
     new OpenApiImporter()
         .importFile(
             Fixtures.file("openapi/swagger-petstore-v3-openapi.yaml"),
             catalog,
             new OpenApiImporter.Options("petstore", "v3", null, null, true, null, false));
-    gateway = stack.startGateway(catalog, 0);
+    gateway =
+        stack.startGateway(
+            catalog,
+            0,
+            "--junction.gateway.named-values.pets-api-key.env=JUNCTION_IT_PETS_API_KEY",
+            "--junction.gateway.named-values.partner-token.file=" + tokenFile);
     token = stack.token("shop-frontend", "pets:read");
   }
 
@@ -154,6 +260,7 @@ class PassThroughIT {
           String key = exchange.getRequestHeaders().getFirst("X-Test-Key");
           int call =
               calls.computeIfAbsent(path + " " + key, k -> new AtomicInteger()).incrementAndGet();
+          headersSeen.put(path, exchange.getRequestHeaders());
           seen.put(
               path,
               exchange.getRequestMethod()
@@ -325,7 +432,7 @@ class PassThroughIT {
 
   @Test
   void exportsEveryApiAsOpenApi30ThatValidatesAgainstTheSchema() {
-    for (String api : java.util.List.of("petstore/v3", "pets/v1", "fragile/v1")) {
+    for (String api : List.of("petstore/v3", "pets/v1", "fragile/v1")) {
       HttpResponse<String> response = get("/apis/" + api + "/openapi.json");
 
       assertThat(response.statusCode()).as(api).isEqualTo(200);
@@ -368,6 +475,131 @@ class PassThroughIT {
 
     assertProblem(response, 405, "method-not-allowed");
     assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST");
+  }
+
+  @Test
+  void selectsTheVersionByTheApiVersionHeaderOrTheDefault() {
+    get("/zoo/animals", "Api-Version", "v2");
+    assertThat(headersSeen.get("/api/animals").getFirst("X-Zoo-Version")).isEqualTo("v2");
+    get("/zoo/animals");
+    assertThat(headersSeen.get("/api/animals").getFirst("X-Zoo-Version")).isEqualTo("v1");
+
+    HttpResponse<String> unknown = get("/zoo/animals", "Api-Version", "v9");
+    assertProblem(unknown, 404, "api-version-unknown");
+    assertThat(json(unknown).get("detail").asString()).contains("v9").contains("v1, v2");
+    HttpResponse<String> missing = get("/farm/cows");
+    assertProblem(missing, 400, "api-version-required");
+    assertThat(json(missing).get("detail").asString()).contains("Api-Version").contains("v1");
+    assertThat(get("/farm/cows", "Api-Version", "v1").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void servesTheCurrentRevisionUnlessAnotherIsAskedFor() {
+    get("/zoo/animals", "Api-Version", "v2");
+    assertThat(headersSeen.get("/api/animals").getFirst("X-Zoo-Version")).isEqualTo("v2");
+    get("/zoo/animals", "Api-Version", "v2", "Api-Revision", "3");
+    assertThat(headersSeen.get("/api/animals").getFirst("X-Zoo-Version")).isEqualTo("v2;rev=3");
+
+    HttpResponse<String> unknown = get("/zoo/animals", "Api-Version", "v2", "Api-Revision", "7");
+    assertProblem(unknown, 404, "api-revision-unknown");
+    assertThat(json(unknown).get("detail").asString()).contains("2, 3");
+    JsonNode current = json(get("/apis/zoo/v2/openapi.json"));
+    JsonNode tested = json(get("/apis/zoo/v2/openapi.json", "Api-Revision", "3"));
+    assertThat(current.get("info").get("x-junction-revision").asInt()).isEqualTo(2);
+    assertThat(tested.get("info").get("x-junction-revision").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void exportsTheChangeLogInOpenApiAndThePortalCatalog() {
+    JsonNode document = json(get("/apis/zoo/v2/openapi.json"));
+
+    assertThat(Fixtures.openApi30Violations(document)).isEmpty();
+    JsonNode changeLog = document.get("info").get("x-junction-changelog");
+    assertThat(changeLog).hasSize(2);
+    assertThat(changeLog.get(1).get("description").asString())
+        .isEqualTo("Animals carry their keeper");
+    assertThat(document.get("info").get("description").asString())
+        .contains("2026-11-20 (revision 2): Animals carry their keeper");
+    JsonNode portal = json(get("/portal/api/catalog"));
+    JsonNode zooV2 = null;
+    for (JsonNode api : portal) {
+      if (api.get("name").asString().equals("zoo") && api.get("version").asString().equals("v2")) {
+        assertThat(zooV2).as("one entry per current revision").isNull();
+        zooV2 = api;
+      }
+    }
+    assertThat(zooV2).isNotNull();
+    assertThat(zooV2.get("versioning").get("scheme").asString()).isEqualTo("header");
+    assertThat(zooV2.get("versioning").get("revisions").toString()).isEqualTo("[2,3]");
+    assertThat(zooV2.get("versioning").get("changeLog").get(0).get("date").asString())
+        .isEqualTo("2026-11-20");
+  }
+
+  @Test
+  void rewritesThePathAndSetsAndRemovesHeadersBothWays() {
+    HttpResponse<String> response =
+        get("/pets/v1/legacy/42?full=yes", "X-Debug", "1", "X-Api-Key", "from-the-client");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(seen.get("/api/animals/42/card")).startsWith("GET /api/animals/42/card?full=yes");
+    com.sun.net.httpserver.Headers backendSaw = headersSeen.get("/api/animals/42/card");
+    assertThat(backendSaw.getFirst("X-Api-Key")).isEqualTo(ENV_SECRET);
+    assertThat(backendSaw.getFirst("X-Pet")).isEqualTo("42");
+    assertThat(backendSaw.containsKey("X-Debug")).isFalse();
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue("junction GET");
+    assertThat(response.headers().firstValue("X-Backend")).isEmpty();
+  }
+
+  @Test
+  void setsRequestAndResponseBodiesFromTemplates() {
+    HttpResponse<String> response =
+        stack.send(
+            "POST",
+            gateway + "/pets/v1/adopt/7",
+            token,
+            "{\"name\":\"Ann \\\"the\\\" great\",\"ignored\":1}",
+            "X-Channel",
+            "web");
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"adopted\":true,\"status\":201,\"where\":\"/api/adoptions\","
+                    + "\"backend\":{\"path\":\"/api/adoptions\"}}"));
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(seen.get("/api/adoptions"))
+        .isEqualTo(
+            "POST /api/adoptions auth=Bearer "
+                + FILE_SECRET
+                + " body={\"pet\":\"7\",\"adopter\":\"Ann \\\"the\\\" great\",\"via\":\"web\"}");
+  }
+
+  @Test
+  void transformsMockAnswersToo() {
+    HttpResponse<String> response = get("/pets/v1/cards/9");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("Rex (examples)");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
+    assertThat(response.headers().firstValue("X-Card-For")).hasValue("9");
+    assertThat(response.headers().firstValue("X-Mock-Source")).isEmpty();
+    JsonNode parameters =
+        json(get("/apis/zoo/v2/openapi.json"))
+            .get("paths")
+            .get("/animals")
+            .get("get")
+            .get("parameters");
+    assertThat(parameters.get(0).get("name").asString()).isEqualTo("Api-Version");
+  }
+
+  @Test
+  void neverExportsNamedValues() {
+    for (String path :
+        List.of("/apis/pets/v1/openapi.json", "/portal/api/catalog", "/apis/zoo/v1/openapi.json")) {
+      String body = get(path).body();
+      assertThat(body).as(path).doesNotContain(ENV_SECRET).doesNotContain(FILE_SECRET);
+    }
   }
 
   private static void assertProblem(HttpResponse<String> response, int status, String kind) {

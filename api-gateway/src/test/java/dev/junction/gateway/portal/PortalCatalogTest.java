@@ -75,4 +75,51 @@ class PortalCatalogTest {
     assertThat(described.title()).isEqualTo("old");
     assertThat(described.description()).isEmpty();
   }
+
+  @Test
+  void listsTheCurrentRevisionOfEachVersionWithItsChangeLogNewestFirst(@TempDir Path dir)
+      throws IOException {
+    String zoo =
+        """
+        name: zoo
+        version: v1
+        versionScheme: header
+        defaultVersion: v1
+        basePath: /zoo
+        backend: {url: "http://127.0.0.1:9300"}
+        operations:
+          - {id: listAnimals, method: GET, path: /animals}
+        """;
+    ApiDefinition current =
+        loader.load(
+            dir,
+            Files.writeString(
+                dir.resolve("zoo-v1.yaml"),
+                zoo
+                    + """
+                    revision: 2
+                    changeLog:
+                      - {revision: 1, date: 2026-11-02, description: First release}
+                      - {revision: 2, date: 2026-11-20, description: Keepers}
+                    """));
+    ApiDefinition tested =
+        loader.load(
+            dir,
+            Files.writeString(
+                dir.resolve("zoo-v1-rev3.yaml"), zoo + "revision: 3\ncurrent: false\n"));
+
+    List<PortalCatalog.Api> described =
+        PortalCatalog.describe(new ApiCatalog(List.of(current, tested)));
+
+    assertThat(described).hasSize(1);
+    PortalCatalog.Versions versioning = described.getFirst().versioning();
+    assertThat(versioning.scheme()).isEqualTo("header");
+    assertThat(versioning.isDefault()).isTrue();
+    assertThat(versioning.revision()).isEqualTo(2);
+    assertThat(versioning.revisions()).containsExactly(2, 3);
+    assertThat(versioning.changeLog())
+        .containsExactly(
+            new PortalCatalog.Change(2, "2026-11-20", "Keepers"),
+            new PortalCatalog.Change(1, "2026-11-02", "First release"));
+  }
 }

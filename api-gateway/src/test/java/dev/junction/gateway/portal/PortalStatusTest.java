@@ -92,7 +92,9 @@ class PortalStatusTest {
         url(orchestrator),
         url(issuer),
         url(registry),
-        Duration.ofSeconds(2));
+        // generous: the first call warms Reactor Netty up, which takes seconds on a loaded machine;
+        // these tests are about the answers, not the timeout
+        Duration.ofSeconds(15));
   }
 
   private URI url(String path) {

@@ -21,7 +21,7 @@ class RequestReplyClientTest {
   private final PendingReplies pending = new PendingReplies(1);
   private CompletableFuture<Void> sendResult = CompletableFuture.completedFuture(null);
   private final WorkflowRequestSender sender =
-      request -> {
+      (request, trace) -> {
         sent.add(request);
         return sendResult;
       };
@@ -47,7 +47,7 @@ class RequestReplyClientTest {
 
   @Test
   void completesWithTheReply() {
-    StepVerifier.create(client.call(request("r1", Duration.ofSeconds(5)), false))
+    StepVerifier.create(client.call(request("r1", Duration.ofSeconds(5)), false, null))
         .then(() -> pending.complete("r1", PendingRepliesTest.reply("r1", 201)))
         .assertNext(
             result ->
@@ -62,7 +62,7 @@ class RequestReplyClientTest {
 
   @Test
   void timesOutAtTheDeadlineAndForgetsTheRun() {
-    StepVerifier.create(client.call(request("r2", Duration.ofMillis(50)), false))
+    StepVerifier.create(client.call(request("r2", Duration.ofMillis(50)), false, null))
         .expectNext(new ReplyResult.TimedOut())
         .verifyComplete();
     // the slot is freed in doFinally, which runs on the timer's thread just after the completion
@@ -75,7 +75,7 @@ class RequestReplyClientTest {
   void shedsWhenTooManyRepliesArePending() {
     pending.register("other");
 
-    StepVerifier.create(client.call(request("r3", Duration.ofSeconds(5)), false))
+    StepVerifier.create(client.call(request("r3", Duration.ofSeconds(5)), false, null))
         .expectNext(new ReplyResult.Shed())
         .verifyComplete();
     assertThat(sent).isEmpty();
@@ -86,7 +86,7 @@ class RequestReplyClientTest {
   void respondAsyncSendsWithoutWaiting() {
     pending.register("other");
 
-    StepVerifier.create(client.call(request("r4", Duration.ZERO), true))
+    StepVerifier.create(client.call(request("r4", Duration.ZERO), true, null))
         .expectNext(new ReplyResult.Async())
         .verifyComplete();
     assertThat(sent).extracting(WorkflowRequested::getRunId).containsExactly("r4");
@@ -96,7 +96,7 @@ class RequestReplyClientTest {
   void failsAndFreesTheSlotWhenTheSendFails() {
     sendResult = CompletableFuture.failedFuture(new IllegalStateException("broker down"));
 
-    StepVerifier.create(client.call(request("r5", Duration.ofSeconds(5)), false))
+    StepVerifier.create(client.call(request("r5", Duration.ofSeconds(5)), false, null))
         .expectErrorMessage("broker down")
         .verify();
     assertThat(pending.size()).isZero();

@@ -69,7 +69,7 @@ class CatalogRouteLocatorTest {
               new JsonAvroConverter(JsonMapper.shared()), problems, 1024),
           new WorkflowGatewayFilterFactory(
               new RequestReplyClient(
-                  request -> CompletableFuture.completedFuture(null),
+                  (request, trace) -> CompletableFuture.completedFuture(null),
                   new PendingReplies(1),
                   Clock.systemUTC(),
                   new SimpleMeterRegistry()),
@@ -140,6 +140,7 @@ class CatalogRouteLocatorTest {
             "orders-v1-openapi",
             "orders-v1-createOrder",
             "orders-v1-getOrder",
+            "version-selection orders /orders/v1",
             "method-not-allowed /orders/v1/orders",
             "method-not-allowed /orders/v1/orders/{orderId}");
     assertThat(routes).extracting(Route::getOrder).isSorted();

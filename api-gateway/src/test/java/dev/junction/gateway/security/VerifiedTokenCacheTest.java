@@ -3,17 +3,15 @@ package dev.junction.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.junction.gateway.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 
 class VerifiedTokenCacheTest {
@@ -22,28 +20,11 @@ class VerifiedTokenCacheTest {
 
   private final AtomicInteger verifications = new AtomicInteger();
   private final AtomicLong nanos = new AtomicLong();
-  private Instant now = NOW;
 
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final TestClock clock = new TestClock(NOW);
 
   /** Accepts tokens named "good-*" (expiring an hour after NOW), refuses every other one. */
-  private final ReactiveJwtDecoder verifier =
+  private final Function<String, Mono<Jwt>> verifier =
       token -> {
         verifications.incrementAndGet();
         if (!token.startsWith("good-")) {
@@ -59,17 +40,17 @@ class VerifiedTokenCacheTest {
       };
 
   private final VerifiedTokenCache cache =
-      new VerifiedTokenCache(verifier, Duration.ofMinutes(5), 100, clock, nanos::get);
+      new VerifiedTokenCache(Duration.ofMinutes(5), 100, clock, nanos::get);
 
   private void advance(Duration by) {
-    now = now.plus(by);
+    clock.advance(by);
     nanos.addAndGet(by.toNanos());
   }
 
   @Test
   void aVerifiedTokenIsNotVerifiedAgain() {
-    Jwt first = cache.decode("good-a").block();
-    Jwt second = cache.decode("good-a").block();
+    Jwt first = cache.decode("good-a", () -> verifier.apply("good-a")).block();
+    Jwt second = cache.decode("good-a", () -> verifier.apply("good-a")).block();
 
     assertThat(second).isSameAs(first);
     assertThat(verifications).hasValue(1);
@@ -77,8 +58,8 @@ class VerifiedTokenCacheTest {
 
   @Test
   void eachTokenIsVerifiedOnItsOwn() {
-    cache.decode("good-a").block();
-    Jwt other = cache.decode("good-b").block();
+    cache.decode("good-a", () -> verifier.apply("good-a")).block();
+    Jwt other = cache.decode("good-b", () -> verifier.apply("good-b")).block();
 
     assertThat(other.getSubject()).isEqualTo("good-b");
     assertThat(verifications).hasValue(2);
@@ -86,29 +67,30 @@ class VerifiedTokenCacheTest {
 
   @Test
   void aRefusedTokenIsRefusedEveryTime() {
-    assertThatThrownBy(() -> cache.decode("forged").block()).isInstanceOf(BadJwtException.class);
-    assertThatThrownBy(() -> cache.decode("forged").block()).isInstanceOf(BadJwtException.class);
+    assertThatThrownBy(() -> cache.decode("forged", () -> verifier.apply("forged")).block())
+        .isInstanceOf(BadJwtException.class);
+    assertThatThrownBy(() -> cache.decode("forged", () -> verifier.apply("forged")).block())
+        .isInstanceOf(BadJwtException.class);
 
     assertThat(verifications).hasValue(2);
   }
 
   @Test
   void aTokenIsVerifiedAgainAfterMaxAge() {
-    cache.decode("good-a").block();
+    cache.decode("good-a", () -> verifier.apply("good-a")).block();
     advance(Duration.ofMinutes(6));
-    cache.decode("good-a").block();
+    cache.decode("good-a", () -> verifier.apply("good-a")).block();
 
     assertThat(verifications).hasValue(2);
   }
 
   @Test
   void anExpiredTokenIsNeverAnsweredFromTheCache() {
-    VerifiedTokenCache longLived =
-        new VerifiedTokenCache(verifier, Duration.ofDays(1), 100, clock, () -> 0L);
-    longLived.decode("good-a").block();
-    now = NOW.plus(Duration.ofHours(2)); // past exp, while the cache's own ticker stands still
+    VerifiedTokenCache longLived = new VerifiedTokenCache(Duration.ofDays(1), 100, clock, () -> 0L);
+    longLived.decode("good-a", () -> verifier.apply("good-a")).block();
+    clock.set(NOW.plus(Duration.ofHours(2))); // past exp, while the cache's own ticker stands still
 
-    longLived.decode("good-a").block();
+    longLived.decode("good-a", () -> verifier.apply("good-a")).block();
 
     assertThat(verifications).hasValue(2);
   }

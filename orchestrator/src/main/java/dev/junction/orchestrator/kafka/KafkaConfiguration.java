@@ -3,6 +3,8 @@ package dev.junction.orchestrator.kafka;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.contract.kafka.CloudEvents;
+import dev.junction.contract.tracing.KafkaTracing;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.orchestrator.OrchestratorProperties;
 import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.orchestrator.run.RunHandler;
@@ -34,9 +36,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Wires the run topology into Kafka Streams, its topics, health and the run store lookup. */
+/**
+ * Wires the run topology into Kafka Streams, its topics, health, tracing and the run store lookup.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 @EnableConfigurationProperties({JunctionKafkaProperties.class, RegistryProperties.class})
 class KafkaConfiguration {
 
@@ -60,6 +66,7 @@ class KafkaConfiguration {
       KafkaDefinitionArchive archive,
       Clock clock,
       MeterRegistry meters,
+      KafkaTracing tracing,
       @Value("${server.port:8081}") int serverPort) {
     HostInfo advertised = advertised(properties, serverPort);
     RunTopology.Settings settings =
@@ -73,7 +80,7 @@ class KafkaConfiguration {
             properties.retention());
     return new RunStreams(
         RunTopology.build(
-            settings, handler, RunSerdes.registry(registry.url()), clock, metrics::record),
+            settings, handler, RunSerdes.registry(registry.url()), clock, metrics::record, tracing),
         RunStreamsConfig.properties(kafka.buildStreamsProperties(), properties, advertised),
         () -> {
           // versions kept by earlier runs of the orchestrator first: runs pinned to them resume

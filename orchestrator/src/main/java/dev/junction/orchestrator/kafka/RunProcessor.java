@@ -2,6 +2,7 @@ package dev.junction.orchestrator.kafka;
 
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.kafka.CloudEvents;
+import dev.junction.contract.tracing.KafkaTracing;
 import dev.junction.orchestrator.run.Effect;
 import dev.junction.orchestrator.run.RunCommands;
 import dev.junction.orchestrator.run.RunHandler;
@@ -14,6 +15,8 @@ import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunSummary;
 import dev.junction.wire.WorkflowRequested;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
   private final Clock clock;
   private final RunTopology.Settings settings;
   private final BiConsumer<RunState, RunState> onStored;
+  private final KafkaTracing tracing;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, RunState> runs;
   private KeyValueStore<String, String> timers;
@@ -73,12 +77,14 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
       CloudEvents cloudEvents,
       Clock clock,
       RunTopology.Settings settings,
-      BiConsumer<RunState, RunState> onStored) {
+      BiConsumer<RunState, RunState> onStored,
+      KafkaTracing tracing) {
     this.handler = handler;
     this.cloudEvents = cloudEvents;
     this.clock = clock;
     this.settings = settings;
     this.onStored = onStored;
+    this.tracing = tracing;
   }
 
   @Override
@@ -106,8 +112,14 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
           runId,
           record.key());
     }
+    // the transition's span: a child of the span that sent the record (the gateway's send, a
+    // connector's invocation), and the parent of every record the transition sends
+    Span span =
+        tracing
+            .receive(spanName(record.value()), record.headers())
+            .tag(KafkaTracing.RUN_ID_TAG, runId);
     MDC.put(MDC_RUN_ID, runId);
-    try {
+    try (Tracer.SpanInScope scope = tracing.inScope(span)) {
       Instant now = clock.instant();
       RunState before = runs.get(runId);
       Transition transition =
@@ -120,10 +132,24 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
                 throw new IllegalStateException(
                     "unexpected record type " + record.value().getClass().getName());
           };
-      apply(runId, before, transition, now);
+      apply(runId, before, transition, now, span);
+    } catch (RuntimeException e) {
+      span.error(e);
+      throw e;
     } finally {
+      span.end();
       MDC.remove(MDC_RUN_ID);
     }
+  }
+
+  /** Names the span of a transition after what started it. */
+  private static String spanName(SpecificRecord value) {
+    return switch (value) {
+      case WorkflowRequested request -> "start run " + request.getWorkflow();
+      case ConnectorReply reply -> "step reply " + reply.getStepId();
+      case RunControl control -> "run control";
+      default -> "run record";
+    };
   }
 
   private void tick(long timestamp) {
@@ -174,7 +200,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
         continue;
       }
       unfinished++;
-      handler.resume(state).forEach(effect -> forward(effect, now));
+      handler.resume(state).forEach(effect -> forward(effect, now, null));
     }
     if (unfinished > 0) {
       log.info(
@@ -203,7 +229,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
       MDC.put(MDC_RUN_ID, timer.runId());
       try {
         RunState before = runs.get(timer.runId());
-        apply(timer.runId(), before, handler.onTimer(before, timer, now), now);
+        apply(timer.runId(), before, handler.onTimer(before, timer, now), now, null);
       } finally {
         MDC.remove(MDC_RUN_ID);
       }
@@ -233,7 +259,11 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     }
   }
 
-  private void apply(String runId, RunState before, Transition transition, Instant now) {
+  /**
+   * @param span the span of the transition, whose context the records it sends carry; {@code null}
+   *     for a timer or a resume, which no traced record started
+   */
+  private void apply(String runId, RunState before, Transition transition, Instant now, Span span) {
     if (!transition.changed()) {
       return;
     }
@@ -241,10 +271,10 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     // what the next hop waits for (a command, the reply) leaves first; run events can follow
     transition.effects().stream()
         .filter(effect -> !(effect instanceof Effect.PublishEvent))
-        .forEach(effect -> forward(effect, now));
+        .forEach(effect -> forward(effect, now, span));
     transition.effects().stream()
         .filter(effect -> effect instanceof Effect.PublishEvent)
-        .forEach(effect -> forward(effect, now));
+        .forEach(effect -> forward(effect, now, span));
     runs.put(runId, after);
     boolean ended = WorkflowEngine.isEnded(after.getStatus());
     if (before == null && !ended) {
@@ -278,7 +308,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     };
   }
 
-  private void forward(Effect effect, Instant now) {
+  private void forward(Effect effect, Instant now, Span span) {
     long timestamp = now.toEpochMilli();
     switch (effect) {
       case Effect.SendCommand(String topic, InvokeConnector command) -> {
@@ -292,6 +322,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
         CloudEvents.add(headers, CloudEventHeaders.STEP_ID, command.getStepId());
         CloudEvents.add(headers, CloudEventHeaders.ATTEMPT, Integer.toString(command.getAttempt()));
         CloudEvents.add(headers, CloudEventHeaders.REPLY_TOPIC, command.getReplyTopic());
+        traced(headers, span);
         context.forward(
             new Record<>(
                 command.getRunId(), new Outbound<>(topic, null, command), timestamp, headers),
@@ -304,6 +335,7 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
                 CloudEventHeaders.Types.WORKFLOW_REPLY,
                 reply.getRunId(),
                 now);
+        traced(headers, span);
         context.forward(
             new Record<>(
                 reply.getRunId(), new Outbound<>(topic, partition, reply), timestamp, headers),
@@ -318,9 +350,16 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
                 CloudEventHeaders.Types.RUN_STATUS_CHANGED,
                 event.getRunId(),
                 now);
+        traced(headers, span);
         context.forward(
             new Record<>(event.getRunId(), event, timestamp, headers), RunTopology.EVENTS_SINK);
       }
+    }
+  }
+
+  private void traced(Headers headers, Span span) {
+    if (span != null) {
+      tracing.inject(span, headers);
     }
   }
 }

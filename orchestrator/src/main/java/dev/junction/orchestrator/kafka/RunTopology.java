@@ -1,6 +1,7 @@
 package dev.junction.orchestrator.kafka;
 
 import dev.junction.contract.kafka.CloudEvents;
+import dev.junction.contract.tracing.KafkaTracing;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.wire.InvokeConnector;
 import dev.junction.wire.RunState;
@@ -94,13 +95,15 @@ public final class RunTopology {
    *
    * @param onStored called with the previous state (or null) and the new one after each stored
    *     transition, e.g. for metrics
+   * @param tracing a span per record processed, continuing the record's trace into what it sends
    */
   public static Topology build(
       Settings settings,
       RunHandler handler,
       RunSerdes serdes,
       Clock clock,
-      BiConsumer<RunState, RunState> onStored) {
+      BiConsumer<RunState, RunState> onStored,
+      KafkaTracing tracing) {
     Topology topology = new Topology();
     topology.addSource(
         COMMANDS_SOURCE,
@@ -121,7 +124,7 @@ public final class RunTopology {
         PROCESSOR,
         () ->
             new RunProcessor(
-                handler, new CloudEvents(settings.source()), clock, settings, onStored),
+                handler, new CloudEvents(settings.source()), clock, settings, onStored, tracing),
         COMMANDS_SOURCE,
         REPLIES_SOURCE,
         CONTROL_SOURCE);

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.contract.CloudEventHeaders;
+import dev.junction.contract.tracing.RecordingTracing;
 import dev.junction.orchestrator.TestWorkflows;
 import dev.junction.orchestrator.run.RunHandler;
 import dev.junction.orchestrator.run.RunMetrics;
@@ -22,6 +23,8 @@ import dev.junction.wire.WorkflowOutcome;
 import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -29,6 +32,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -55,6 +59,7 @@ class RunTopologyTest {
           PlainAvroSerde.of(RunControl.class),
           PlainAvroSerde.of(RunSummary.class));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final RecordingTracing tracing = new RecordingTracing();
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, WorkflowRequested> commands;
@@ -82,7 +87,8 @@ class RunTopologyTest {
             handler,
             serdes,
             Clock.fixed(T0, ZoneOffset.UTC),
-            new RunMetrics(meters)::record);
+            new RunMetrics(meters)::record,
+            tracing.tracing());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "run-topology-test");
     driver = new TopologyTestDriver(topology, props);
@@ -185,6 +191,43 @@ class RunTopologyTest {
                 .count())
         .isEqualTo(1);
     assertThat(meters.find("junction.steps.duration").timers()).hasSize(2);
+  }
+
+  @Test
+  void eachTransitionIsASpanOfTheTraceThatStartedItAndParentOfWhatItSends() {
+    String gatewaySpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    commands.pipeInput(
+        new TestRecord<>(
+            RUN,
+            request(),
+            new RecordHeaders().add(CloudEventHeaders.TRACEPARENT, gatewaySpan.getBytes(UTF_8))));
+    TestRecord<String, InvokeConnector> reserve = connectorCommands.readRecord();
+    SpanData start = tracing.spans().getLast();
+    String connectorSpan = "00-" + start.getTraceId() + "-b7ad6b7169203331-01";
+    replies.pipeInput(
+        new TestRecord<>(
+            RUN,
+            succeeded("reserve", "{\"reservationId\":\"res-9\"}"),
+            new RecordHeaders().add(CloudEventHeaders.TRACEPARENT, connectorSpan.getBytes(UTF_8))));
+    TestRecord<String, InvokeConnector> create = connectorCommands.readRecord();
+    SpanData reply = tracing.spans().getLast();
+
+    assertThat(start.getName()).isEqualTo("start run create-order");
+    assertThat(start.getKind()).isEqualTo(SpanKind.CONSUMER);
+    assertThat(start.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(start.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+    assertThat(header(reserve.headers(), CloudEventHeaders.TRACEPARENT))
+        .isEqualTo("00-" + start.getTraceId() + "-" + start.getSpanId() + "-01");
+    assertThat(reply.getName()).isEqualTo("step reply reserve");
+    assertThat(reply.getTraceId()).isEqualTo(start.getTraceId());
+    assertThat(reply.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    assertThat(header(create.headers(), CloudEventHeaders.TRACEPARENT))
+        .isEqualTo("00-" + start.getTraceId() + "-" + reply.getSpanId() + "-01");
+    assertThat(events.readRecordsToList())
+        .allSatisfy(
+            event ->
+                assertThat(header(event.headers(), CloudEventHeaders.TRACEPARENT))
+                    .contains(start.getTraceId()));
   }
 
   @Test

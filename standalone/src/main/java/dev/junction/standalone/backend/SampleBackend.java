@@ -2,6 +2,7 @@ package dev.junction.standalone.backend;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.junction.contract.CloudEventHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -22,12 +23,19 @@ import tools.jackson.databind.json.JsonMapper;
  * the sample composite API. A few SKUs trigger behaviours the demos and tests need: {@code fail-*}
  * makes the inventory answer 500, {@code slow-<millis>} delays it, {@code out-of-stock} answers
  * 409.
+ *
+ * <p>It traces nothing itself, but says in which trace it was called: the request's W3C {@code
+ * traceparent} comes back as the response's {@code traceresponse}, which lands in the step's output
+ * in the run history.
  */
 public final class SampleBackend implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SampleBackend.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long MAX_DELAY_MS = 60_000;
+
+  /** W3C Trace Context response header: the trace context the backend was called in. */
+  public static final String TRACE_RESPONSE = "traceresponse";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -129,6 +137,10 @@ public final class SampleBackend implements AutoCloseable {
   private static void send(HttpExchange exchange, int status, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
+    String traceparent = exchange.getRequestHeaders().getFirst(CloudEventHeaders.TRACEPARENT);
+    if (traceparent != null) {
+      exchange.getResponseHeaders().set(TRACE_RESPONSE, traceparent);
+    }
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }

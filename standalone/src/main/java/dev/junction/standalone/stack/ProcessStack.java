@@ -55,8 +55,21 @@ public final class ProcessStack {
    * @param stack ports of the broker, registry, issuer, backend, http-connector and gateways; its
    *     {@code dataDir} holds the broker's data, the orchestrators' state, logs and PIDs
    * @param orchestratorPorts one port per orchestrator instance
+   * @param tracing the services' tracing settings ({@link ServiceSettings#tracing}); empty: what
+   *     the environment says (by default no export, so nothing recorded)
    */
-  public record Settings(StackSettings stack, List<Integer> orchestratorPorts) {
+  public record Settings(
+      StackSettings stack, List<Integer> orchestratorPorts, Map<String, String> tracing) {
+
+    public Settings(StackSettings stack, List<Integer> orchestratorPorts) {
+      this(stack, orchestratorPorts, Map.of());
+    }
+
+    /** The same stack, every service exporting its spans to {@code otlpEndpoint}. */
+    public Settings withTracing(String otlpEndpoint, double samplingProbability) {
+      return new Settings(
+          stack, orchestratorPorts, ServiceSettings.tracing(otlpEndpoint, samplingProbability));
+    }
 
     /**
      * The documented ports (gateway 8080, orchestrator 8081, ...; further gateways 8090 + i,
@@ -322,6 +335,8 @@ public final class ProcessStack {
   private ChildProcess startService(
       String name, String module, int port, Map<String, String> serviceSettings) {
     StackSettings s = settings.stack();
+    Map<String, String> all = new LinkedHashMap<>(serviceSettings);
+    all.putAll(settings.tracing());
     ChildProcess process =
         recorded(
             name,
@@ -330,7 +345,7 @@ public final class ProcessStack {
                 ServiceProcess.jar(s.home(), module, Path.of(module).getFileName().toString()),
                 port,
                 List.of(),
-                ServiceSettings.environment(serviceSettings),
+                ServiceSettings.environment(all),
                 s.logDir(),
                 s.home()));
     ServiceProcess.awaitReady(process, port);

@@ -38,6 +38,25 @@ public final class ServiceSettings {
   public static final String JWT_AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
 
   /**
+   * Where a service sends its spans, over OTLP/HTTP (e.g. {@code http://collector:4318/v1/traces}).
+   */
+  public static final String TRACES_ENDPOINT =
+      "management.opentelemetry.tracing.export.otlp.endpoint";
+
+  /** Whether spans are exported to {@link #TRACES_ENDPOINT} (default: when it is set). */
+  public static final String TRACES_EXPORT = "management.tracing.export.otlp.enabled";
+
+  /** Share of new traces recorded and exported (default 0.1). */
+  public static final String TRACES_SAMPLING = "management.tracing.sampling.probability";
+
+  /**
+   * The tracing settings, which every service takes and none needs: without an export, spans are
+   * not recorded (the trace context still travels in {@code traceparent} and the logs).
+   */
+  public static final List<String> TRACING =
+      List.of(TRACES_EXPORT, TRACES_ENDPOINT, TRACES_SAMPLING);
+
+  /**
    * The http-connector connections of the sample APIs' workflows ({@code workflows/*.yaml}) and the
    * path of the sample backend each one calls.
    */
@@ -69,6 +88,15 @@ public final class ServiceSettings {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(KAFKA_BOOTSTRAP_SERVERS, endpoints.kafkaBootstrapServers());
     settings.put(REGISTRY_URL, endpoints.registryUrl());
+    return settings;
+  }
+
+  /** Every service exporting its spans to {@code otlpEndpoint}, recording that share of traces. */
+  public static Map<String, String> tracing(String otlpEndpoint, double samplingProbability) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(TRACES_EXPORT, "true");
+    settings.put(TRACES_ENDPOINT, otlpEndpoint);
+    settings.put(TRACES_SAMPLING, Double.toString(samplingProbability));
     return settings;
   }
 

@@ -135,7 +135,8 @@ class ComposeFileTest {
 
   /**
    * Every Spring setting in a service's environment names a property of that service: one the
-   * stacks set or one its {@code application.yaml} declares. A misspelt name would be ignored.
+   * stacks set, one its {@code application.yaml} declares or a tracing setting. A misspelt name
+   * would be ignored.
    */
   @Test
   void setsNoPropertyAServiceDoesNotHave() throws IOException {
@@ -149,11 +150,35 @@ class ComposeFileTest {
       applicationYaml(entry.getValue()).keySet().stream()
           .map(ServiceSettings::environmentName)
           .forEach(known::add);
+      ServiceSettings.TRACING.stream().map(ServiceSettings::environmentName).forEach(known::add);
       assertThat(environment(service).keySet())
           .as("Spring settings of %s", service)
           .filteredOn(name -> name.matches("(SPRING|JUNCTION|SERVER|MANAGEMENT|LOGGING)_.*"))
           .allSatisfy(name -> assertThat(known).contains(name));
     }
+  }
+
+  /** Tracing is set alike for every Junction service, and off with the example's values. */
+  @Test
+  void givesEveryJunctionServiceTheSameTracingSettingsOffByDefault() {
+    Map<String, Map<String, String>> tracing = new LinkedHashMap<>();
+    junctionServices()
+        .keySet()
+        .forEach(
+            service -> {
+              Binder binder = binder(environment(service));
+              Map<String, String> settings = new LinkedHashMap<>();
+              ServiceSettings.TRACING.forEach(
+                  property ->
+                      settings.put(
+                          property, binder.bind(property, Bindable.of(String.class)).orElse(null)));
+              tracing.put(service, settings);
+            });
+    assertThat(tracing.values())
+        .allSatisfy(settings -> assertThat(settings).doesNotContainValue(null))
+        .allSatisfy(
+            settings -> assertThat(settings).containsEntry(ServiceSettings.TRACES_EXPORT, "false"))
+        .allSatisfy(settings -> assertThat(settings).isEqualTo(tracing.values().iterator().next()));
   }
 
   /** A default that points at 127.0.0.1 points at the container itself under compose. */

@@ -9,6 +9,7 @@ import dev.junction.infra.ApicurioRegistry;
 import dev.junction.infra.ChildProcess;
 import dev.junction.infra.FreePorts;
 import dev.junction.infra.InfraPaths;
+import dev.junction.infra.KafkaAndRegistry;
 import dev.junction.infra.KafkaBroker;
 import dev.junction.wire.RunStatus;
 import dev.junction.wire.RunStatusChanged;
@@ -123,8 +124,9 @@ class OrchestratorSagaIT {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaBroker.start(KafkaBroker.Settings.forTest("saga-it"));
-    registry = ApicurioRegistry.start(ApicurioRegistry.Settings.forTest("saga-it"));
+    KafkaAndRegistry infra = KafkaAndRegistry.startForTest("saga-it");
+    kafka = infra.kafka();
+    registry = infra.registry();
     backend = new SagaBackend();
     Path dir = Files.createTempDirectory("saga-it-");
     workflowsDir = Files.createDirectories(dir.resolve("workflows"));

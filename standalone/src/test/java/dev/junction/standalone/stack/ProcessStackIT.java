@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.junction.infra.InfraPaths;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,11 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,10 +55,15 @@ class ProcessStackIT {
   private static ProcessStack stack;
   private static ProcessStack.Settings settings;
   private static String token;
+  private static OtlpReceiver traces;
 
   @BeforeAll
-  static void start() {
-    settings = ProcessStack.Settings.ephemeral(InfraPaths.home(), "process-it", 2, 1);
+  static void start() throws IOException {
+    traces = new OtlpReceiver();
+    // every service exports every trace to the receiver
+    settings =
+        ProcessStack.Settings.ephemeral(InfraPaths.home(), "process-it", 2, 1)
+            .withTracing(traces.tracesUrl(), 1.0);
     long started = System.nanoTime();
     stack = ProcessStack.start(settings);
     log.info("Process stack ready in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -67,6 +77,9 @@ class ProcessStackIT {
 
   @AfterAll
   static void downLeavesNothingRunning() throws IOException {
+    if (traces != null) {
+      traces.close();
+    }
     if (stack == null) {
       return;
     }
@@ -179,6 +192,90 @@ class ProcessStackIT {
   }
 
   /**
+   * One call is one trace: the client's {@code traceparent} is continued by the gateway's server
+   * span, and every hop (gateway -> Kafka -> orchestrator -> Kafka -> connector -> backend, and the
+   * replies back to the orchestrator) is a child of the span that sent it, exported over OTLP by
+   * each service process.
+   */
+  @Test
+  void tracesOneCallAcrossTheGatewayTheOrchestratorAndTheConnector() throws Exception {
+    String clientSpan = "00f067aa0ba902b7";
+    String[] traceId = new String[1];
+    HttpResponse<String> response =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  traceId[0] = HexFormat.of().formatHex(randomBytes(16));
+                  return order(0, "00-" + traceId[0] + "-" + clientSpan + "-01");
+                },
+                r -> r.statusCode() != 202);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String runId = response.headers().firstValue("X-Run-Id").orElseThrow();
+
+    // spans are exported in batches (every 5 s by default)
+    List<OtlpReceiver.ReceivedSpan> trace =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> traces.spans(traceId[0]),
+                spans ->
+                    named(spans, "orchestrator", "step reply create").isPresent()
+                        && named(spans, "http-connector", "invoke orders").isPresent()
+                        && named(spans, "api-gateway", "send orchestrator.commands").isPresent());
+
+    OtlpReceiver.ReceivedSpan server =
+        trace.stream()
+            .filter(span -> span.service().equals("api-gateway"))
+            .filter(span -> span.kind() == Span.SpanKind.SPAN_KIND_SERVER)
+            .findFirst()
+            .orElseThrow();
+    OtlpReceiver.ReceivedSpan send =
+        named(trace, "api-gateway", "send orchestrator.commands").get();
+    OtlpReceiver.ReceivedSpan start = named(trace, "orchestrator", "start run create-order").get();
+    OtlpReceiver.ReceivedSpan reserve = named(trace, "http-connector", "invoke inventory").get();
+    OtlpReceiver.ReceivedSpan reserved = named(trace, "orchestrator", "step reply reserve").get();
+    OtlpReceiver.ReceivedSpan create = named(trace, "http-connector", "invoke orders").get();
+    OtlpReceiver.ReceivedSpan created = named(trace, "orchestrator", "step reply create").get();
+    assertThat(server.parentSpanId()).as("the client's span").isEqualTo(clientSpan);
+    assertThat(send.parentSpanId()).isEqualTo(server.spanId());
+    assertThat(send.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_PRODUCER);
+    assertThat(start.parentSpanId()).isEqualTo(send.spanId());
+    assertThat(start.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_CONSUMER);
+    assertThat(reserve.parentSpanId()).isEqualTo(start.spanId());
+    assertThat(reserved.parentSpanId()).isEqualTo(reserve.spanId());
+    assertThat(create.parentSpanId()).isEqualTo(reserved.spanId());
+    assertThat(created.parentSpanId()).isEqualTo(create.spanId());
+    Set<String> spanIds = new TreeSet<>();
+    trace.forEach(span -> spanIds.add(span.spanId()));
+    assertThat(trace)
+        .as("spans whose parent is not in the trace")
+        .filteredOn(span -> !spanIds.contains(span.parentSpanId()))
+        .containsExactly(server);
+
+    // the backend was called in the connector's span: the sample backend says so (traceresponse)
+    JsonNode steps = JSON.readTree(run(runId).body()).path("steps");
+    assertThat(steps.size()).isEqualTo(2);
+    assertThat(steps.get(0).path("output").path("headers").path("traceresponse").asString())
+        .isEqualTo("00-" + traceId[0] + "-" + reserve.spanId() + "-01");
+    assertThat(steps.get(1).path("output").path("headers").path("traceresponse").asString())
+        .isEqualTo("00-" + traceId[0] + "-" + create.spanId() + "-01");
+  }
+
+  private static Optional<OtlpReceiver.ReceivedSpan> named(
+      List<OtlpReceiver.ReceivedSpan> spans, String service, String name) {
+    return spans.stream()
+        .filter(span -> span.service().equals(service) && span.name().equals(name))
+        .findFirst();
+  }
+
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  /**
    * What the services serve at {@code /actuator/prometheus} after a call: every metric the Grafana
    * dashboard queries and every Junction metric {@code docs/operations.md} lists, and no Junction
    * metric it does not list. The scrapes are kept in {@code target/process-it-metrics}.
@@ -245,15 +342,23 @@ class ProcessStackIT {
   }
 
   private static HttpResponse<String> order(int gateway) throws IOException, InterruptedException {
-    return HTTP.send(
+    return order(gateway, null);
+  }
+
+  /** Places an order, in the client's trace when {@code traceparent} is not null. */
+  private static HttpResponse<String> order(int gateway, String traceparent)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create(settings.stack().gatewayUrl(gateway) + "/orders/v1/orders"))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(ORDER))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(ORDER));
+    if (traceparent != null) {
+      request.header("traceparent", traceparent);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> run(String runId) throws IOException, InterruptedException {

@@ -12,8 +12,10 @@ import java.time.Instant;
  * @param idempotencyKey unique per run, step and attempt
  * @param deadline after this instant nobody awaits the result; {@code null} for none
  * @param runId the run the command belongs to, or {@code null} when unknown
- * @param traceparent the command's W3C trace context, or {@code null}; a connector that produces
- *     records of its own passes it on
+ * @param traceparent W3C trace context of the span handling the command (a child of the command's),
+ *     or {@code null} without a tracer; a connector passes it on to what it calls (the
+ *     http-connector as the backend request's {@code traceparent} header, the kafka-connector in
+ *     the records it publishes)
  */
 public record Invocation(
     String connection,

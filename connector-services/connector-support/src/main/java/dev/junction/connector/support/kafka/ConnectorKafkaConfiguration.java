@@ -6,6 +6,8 @@ import dev.junction.connector.support.invoke.Connector;
 import dev.junction.connector.support.invoke.Invoker;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
+import dev.junction.contract.tracing.KafkaTracing;
+import dev.junction.contract.tracing.TracingConfiguration;
 import dev.junction.wire.InvokeConnector;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -28,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -61,6 +64,7 @@ import org.springframework.util.backoff.FixedBackOff;
  * does in the database), and the orchestrator ignores the duplicate reply by run, step and attempt.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TracingConfiguration.class)
 @EnableConfigurationProperties(JunctionProperties.class)
 public class ConnectorKafkaConfiguration {
 
@@ -160,13 +164,14 @@ public class ConnectorKafkaConfiguration {
   ReplyPublisher replyPublisher(
       KafkaTemplate<String, SpecificRecord> replyTemplate,
       ConnectorSettings settings,
-      Clock clock) {
-    return new ReplyPublisher(replyTemplate, settings, clock);
+      Clock clock,
+      KafkaTracing tracing) {
+    return new ReplyPublisher(replyTemplate, settings, clock, tracing);
   }
 
   @Bean
-  CommandListener commandListener(Invoker invoker, ReplyPublisher replies) {
-    return new CommandListener(invoker, replies);
+  CommandListener commandListener(Invoker invoker, ReplyPublisher replies, KafkaTracing tracing) {
+    return new CommandListener(invoker, replies, tracing);
   }
 
   @Bean

@@ -4,17 +4,17 @@ import dev.junction.connector.support.ConnectorSettings;
 import dev.junction.connector.support.invoke.Completion;
 import dev.junction.contract.CloudEventHeaders;
 import dev.junction.contract.kafka.CloudEvents;
+import dev.junction.contract.tracing.KafkaTracing;
 import dev.junction.wire.ConnectorOutcome;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
+import io.micrometer.tracing.Span;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,16 +32,25 @@ public final class ReplyPublisher {
   private final KafkaOperations<String, SpecificRecord> template;
   private final CloudEvents cloudEvents;
   private final Clock clock;
+  private final KafkaTracing tracing;
 
   public ReplyPublisher(
-      KafkaOperations<String, SpecificRecord> template, ConnectorSettings settings, Clock clock) {
+      KafkaOperations<String, SpecificRecord> template,
+      ConnectorSettings settings,
+      Clock clock,
+      KafkaTracing tracing) {
     this.template = template;
     this.cloudEvents = new CloudEvents(settings.source());
     this.clock = clock;
+    this.tracing = tracing;
   }
 
-  /** Sends the reply to {@code command} and returns once the broker has it. */
-  public void send(ConsumerRecord<?, ?> commandRecord, InvokeConnector command, Completion done) {
+  /**
+   * Sends the reply to {@code command} and returns once the broker has it.
+   *
+   * @param span the span of the command's handling: the reply carries its trace context
+   */
+  public void send(InvokeConnector command, Completion done, Span span) {
     ConnectorReply reply =
         ConnectorReply.newBuilder()
             .setRunId(command.getRunId())
@@ -53,7 +62,7 @@ public final class ReplyPublisher {
             .setDurationMs(done.duration().toMillis())
             .build();
     try {
-      publish(commandRecord, command, reply);
+      publish(command, reply, span);
     } catch (RecordTooLargeException e) {
       // The output fits the connector's own limit but not the topic's: say so instead.
       log.warn(
@@ -67,12 +76,11 @@ public final class ReplyPublisher {
               + command.getConnection()
               + "': output too large for the reply topic (a reply must fit into one Kafka"
               + " record)");
-      publish(commandRecord, command, reply);
+      publish(command, reply, span);
     }
   }
 
-  private void publish(
-      ConsumerRecord<?, ?> commandRecord, InvokeConnector command, SpecificRecord reply) {
+  private void publish(InvokeConnector command, SpecificRecord reply, Span span) {
     ProducerRecord<String, SpecificRecord> record =
         new ProducerRecord<>(command.getReplyTopic(), command.getRunId(), reply);
     Headers headers =
@@ -84,12 +92,7 @@ public final class ReplyPublisher {
             clock.instant());
     CloudEvents.add(headers, CloudEventHeaders.STEP_ID, command.getStepId());
     CloudEvents.add(headers, CloudEventHeaders.ATTEMPT, Integer.toString(command.getAttempt()));
-    // No tracer is configured yet: copy the trace context so the reply stays in the caller's
-    // trace (a span id of our own would name a span that is never exported).
-    Header traceparent = commandRecord.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
-    if (traceparent != null) {
-      headers.add(CloudEventHeaders.TRACEPARENT, traceparent.value());
-    }
+    tracing.inject(span, headers);
     try {
       // Bounded by the producer's delivery.timeout.ms, after which the future fails.
       template.send(record).get();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.junction.contract.Topics;
 import dev.junction.contract.kafka.AvroSerdes;
 import dev.junction.infra.ApicurioRegistry;
+import dev.junction.infra.KafkaAndRegistry;
 import dev.junction.infra.KafkaBroker;
 import dev.junction.wire.ConnectorReply;
 import dev.junction.wire.InvokeConnector;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -87,22 +87,12 @@ public final class ConnectorTestBed implements AutoCloseable {
    * topic; topics are named after {@code name}, unique per test class.
    */
   public static ConnectorTestBed start(String name) throws Exception {
-    CompletableFuture<ApicurioRegistry> registryStart =
-        CompletableFuture.supplyAsync(
-            () -> ApicurioRegistry.start(ApicurioRegistry.Settings.forTest(name)));
-    KafkaBroker kafka;
-    try {
-      kafka = KafkaBroker.start(KafkaBroker.Settings.forTest(name));
-    } catch (RuntimeException e) {
-      registryStart.thenAccept(ApicurioRegistry::close);
-      throw e;
-    }
+    KafkaAndRegistry infra = KafkaAndRegistry.startForTest(name);
     ConnectorTestBed bed =
-        new ConnectorTestBed(
-            name, kafka, registryStart.get(120, TimeUnit.SECONDS), name + ".commands");
+        new ConnectorTestBed(name, infra.kafka(), infra.registry(), name + ".commands");
     try (Admin admin =
         Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers()))) {
       // the orchestrator owns the reply topic; here the test stands in for it
       admin
           .createTopics(List.of(new NewTopic(bed.replyTopic, 2, (short) 1)))

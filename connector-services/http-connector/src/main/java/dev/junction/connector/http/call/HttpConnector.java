@@ -62,7 +62,13 @@ public final class HttpConnector implements Connector {
     return guards
         .get(connection.name())
         .call(
-            timeout -> operation.exchange(connection, input, invocation.idempotencyKey(), timeout),
+            timeout ->
+                operation.exchange(
+                    connection,
+                    input,
+                    invocation.idempotencyKey(),
+                    invocation.traceparent(),
+                    timeout),
             Invocation.limit(connection.timeout(), timeLeft));
   }
 }

@@ -3,6 +3,7 @@ package dev.junction.connector.http.call;
 import dev.junction.connector.http.auth.TokenUnavailableException;
 import dev.junction.connector.support.invoke.CallResult;
 import dev.junction.connector.support.invoke.InvalidInputException;
+import dev.junction.contract.CloudEventHeaders;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -114,21 +115,27 @@ public final class HttpOperation implements AutoCloseable {
   public CallResult call(
       HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
       throws InterruptedException {
-    return exchange(connection, input, idempotencyKey, timeout).result();
+    return exchange(connection, input, idempotencyKey, null, timeout).result();
   }
 
   /**
    * Performs the call, as {@link #call}, and also reports the response's {@code Retry-After}.
    *
+   * @param traceparent sent as the W3C {@code traceparent} header (the backend joins the run's
+   *     trace), or {@code null}
    * @throws InterruptedException when the calling thread is interrupted
    */
   public Exchange exchange(
-      HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
+      HttpConnection connection,
+      HttpRequestInput input,
+      String idempotencyKey,
+      String traceparent,
+      Duration timeout)
       throws InterruptedException {
     String what = input.method() + " " + (input.path().isEmpty() ? "/" : shortened(input.path()));
     HttpRequest request;
     try {
-      request = request(connection, input, idempotencyKey, timeout);
+      request = request(connection, input, idempotencyKey, traceparent, timeout);
     } catch (InvalidInputException e) {
       return new Exchange(new CallResult.FatalError(prefix(connection) + e.getMessage()), null);
     } catch (TokenUnavailableException e) {
@@ -221,7 +228,11 @@ public final class HttpOperation implements AutoCloseable {
   }
 
   private HttpRequest request(
-      HttpConnection connection, HttpRequestInput input, String idempotencyKey, Duration timeout)
+      HttpConnection connection,
+      HttpRequestInput input,
+      String idempotencyKey,
+      String traceparent,
+      Duration timeout)
       throws InvalidInputException {
     URI target = TargetUrls.resolve(connection.baseUrl(), input.path(), input.query());
     HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout);
@@ -254,6 +265,10 @@ public final class HttpOperation implements AutoCloseable {
       }
     }
     builder.setHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+    if (traceparent != null) {
+      // the step's own trace context wins over one the workflow's input may have copied
+      builder.setHeader(CloudEventHeaders.TRACEPARENT, traceparent);
+    }
     if (authHeader != null) {
       builder.setHeader(authHeader, connection.auth().headerValue());
     }
