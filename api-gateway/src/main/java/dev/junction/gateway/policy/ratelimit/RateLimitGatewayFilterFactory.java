@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -106,7 +107,9 @@ public final class RateLimitGatewayFilterFactory
                       .getResponse()
                       .beforeCommit(
                           () -> {
-                            headers.forEach(exchange.getResponse().getHeaders()::set);
+                            // another limit filter of the call (a product's) lists its own too
+                            headers.forEach(
+                                (name, value) -> addToList(exchange.getResponse(), name, value));
                             return Mono.empty();
                           });
                   return chain.filter(exchange);
@@ -139,6 +142,11 @@ public final class RateLimitGatewayFilterFactory
           policy, true, probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForReset()));
     }
     return new Outcome(policy, false, 0, Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())));
+  }
+
+  private static void addToList(ServerHttpResponse response, String name, String value) {
+    String earlier = response.getHeaders().getFirst(name);
+    response.getHeaders().set(name, earlier == null ? value : earlier + ", " + value);
   }
 
   /** {@code RateLimit-Policy} and {@code RateLimit} for the policies checked. */
