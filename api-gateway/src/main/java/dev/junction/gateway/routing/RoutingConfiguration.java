@@ -15,7 +15,6 @@ import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
-import dev.junction.gateway.subscription.SubscriptionChecks;
 import dev.junction.gateway.transform.NamedValues;
 import dev.junction.gateway.transform.NamedValuesProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -113,7 +112,6 @@ public class RoutingConfiguration {
       RateLimitGatewayFilterFactory rateLimit,
       IdempotencyGatewayFilterFactory idempotency,
       ResponseCacheGatewayFilterFactory cache,
-      SubscriptionChecks subscriptions,
       Clock clock) {
     return new CatalogRouteLocator(
         catalog,
@@ -128,7 +126,6 @@ public class RoutingConfiguration {
         rateLimit,
         idempotency,
         cache,
-        subscriptions,
         clock);
   }
 

@@ -24,12 +24,6 @@ public final class ScopeCheckGatewayFilterFactory
   /** Spring Security's prefix of authorities derived from the JWT {@code scope} claim. */
   static final String SCOPE_PREFIX = "SCOPE_";
 
-  /**
-   * Exchange attribute set (to {@code true}) when the operation's scopes do not apply to the call:
-   * a call with a subscription key and no token to an API that waives scopes for keys.
-   */
-  public static final String SCOPES_WAIVED_ATTRIBUTE = "junction.scopes.waived";
-
   private final ProblemWriter problems;
 
   public ScopeCheckGatewayFilterFactory(ProblemWriter problems) {
@@ -52,8 +46,7 @@ public final class ScopeCheckGatewayFilterFactory
             .flatMap(
                 granted -> {
                   List<String> missing = missing(config.scopes(), granted);
-                  if (missing.isEmpty()
-                      || Boolean.TRUE.equals(exchange.getAttribute(SCOPES_WAIVED_ATTRIBUTE))) {
+                  if (missing.isEmpty()) {
                     return chain.filter(exchange);
                   }
                   String challenge =
@@ -72,7 +65,7 @@ public final class ScopeCheckGatewayFilterFactory
   }
 
   /** The scopes of an authenticated caller. */
-  public static Set<String> granted(Principal principal) {
+  static Set<String> granted(Principal principal) {
     if (!(principal instanceof Authentication authentication)) {
       return Set.of();
     }
