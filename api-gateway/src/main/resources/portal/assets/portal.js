@@ -83,6 +83,15 @@
     return notice('You need a token to see this page. <a href="#/token">Get or paste a token</a>.', false);
   }
 
+  /** Counts navigations: a page that loads data checks it is still the one shown before it renders. */
+  let navigation = 0;
+
+  /** A check that the visitor has not moved to another page since this one started loading. */
+  function stillShown() {
+    const at = navigation;
+    return () => at === navigation;
+  }
+
   function render(title, html) {
     document.title = title + " · Junction developer portal";
     main.innerHTML = html;
@@ -135,12 +144,15 @@
   async function catalogPage(query) {
     if (!token()) return render("APIs", "<h1>APIs</h1>" + needToken());
     render("APIs", "<h1>APIs</h1><p>Loading the catalog…</p>");
+    const shown = stillShown();
     let apis;
     try {
       apis = await loadCatalog();
     } catch (e) {
+      if (!shown()) return;
       return render("APIs", "<h1>APIs</h1>" + notice("The catalog could not be loaded: " + esc(e.message), true));
     }
+    if (!shown()) return;
     const tags = [...new Set(apis.flatMap(a => a.tags))].sort();
     render("APIs",
       "<h1>APIs</h1>" +
@@ -201,13 +213,16 @@
 
   async function apiPage(name, version) {
     if (!token()) return render("API", "<h1>API</h1>" + needToken());
+    const shown = stillShown();
     let api;
     try {
       await loadCatalog();
       api = findApi(name, version);
     } catch (e) {
+      if (!shown()) return;
       return render("API", "<h1>API</h1>" + notice(esc(e.message), true));
     }
+    if (!shown()) return;
     if (!api) return render("API", "<h1>API not found</h1>" + notice("No API " + esc(name) + " " + esc(version) + " in the catalog.", true));
     render(api.title + " " + api.version,
       "<h1>" + esc(api.title) + " " + esc(api.version) + "</h1>" +
@@ -231,6 +246,7 @@
       '<h2>Reference</h2><div id="swagger" aria-busy="true"><p>Loading the OpenAPI document…</p></div>');
     try {
       await loadSwaggerUi();
+      if (!shown()) return;
       const jwt = token();
       window.SwaggerUIBundle({
         url: api.openapi,
@@ -280,13 +296,16 @@
 
   async function tryPage(name, version, opId) {
     if (!token()) return render("Try it", "<h1>Try it</h1>" + needToken());
+    const shown = stillShown();
     let api;
     try {
       await loadCatalog();
       api = findApi(name, version);
     } catch (e) {
+      if (!shown()) return;
       return render("Try it", "<h1>Try it</h1>" + notice(esc(e.message), true));
     }
+    if (!shown()) return;
     const op = api && api.operations.find(o => o.id === opId);
     if (!op) return render("Try it", "<h1>Operation not found</h1>" + notice("No operation " + esc(opId), true));
     const hasBody = ["POST", "PUT", "PATCH"].includes(op.method);
@@ -367,6 +386,7 @@
     if (forget) forget.addEventListener("click", () => { setToken(null); tokenPage(); });
     document.getElementById("cc-form").addEventListener("submit", async e => {
       e.preventDefault();
+      const shown = stillShown();
       const result = document.getElementById("token-result");
       const id = document.getElementById("cc-id").value.trim();
       const secret = document.getElementById("cc-secret").value;
@@ -393,6 +413,7 @@
         return;
       }
       setToken(answer.access_token);
+      if (!shown()) return;
       tokenPage();
       document.getElementById("token-result").innerHTML = notice('Token received. <a href="#/catalog">Browse the APIs</a>.', false);
     });
@@ -432,7 +453,9 @@
     });
     const q = new URLSearchParams();
     ["workflow", "status", "limit", "before"].forEach(k => { if (query.get(k)) q.set(k, query.get(k)); });
+    const shown = stillShown();
     const response = await call("GET", "/runs?" + q.toString());
+    if (!shown()) return;
     const result = document.getElementById("runs-result");
     if (!result) return;
     if (response.status === 403) {
@@ -500,11 +523,14 @@
   async function runPage(id) {
     if (!token()) return render("Run", "<h1>Run</h1>" + needToken());
     render("Run " + id, "<h1>Run <code>" + esc(id) + "</code></h1><p>Loading…</p>");
+    const shown = stillShown();
     const response = await call("GET", "/runs/" + encodeURIComponent(id));
+    if (!shown()) return;
     if (!response.ok) {
       return render("Run " + id, "<h1>Run <code>" + esc(id) + "</code></h1>" + notice(esc(await problemText(response)), true));
     }
     const run = await response.json();
+    if (!shown()) return;
     const ended = !["RUNNING", "CANCELLING", "COMPENSATING"].includes(run.status);
     render("Run " + id,
       "<h1>Run <code>" + esc(id) + "</code></h1>" +
@@ -548,9 +574,12 @@
   async function statusPage() {
     if (!token()) return render("Status", "<h1>Status</h1>" + needToken());
     render("Status", "<h1>Status</h1><p>Checking…</p>");
+    const shown = stillShown();
     const response = await call("GET", "/portal/api/status");
+    if (!shown()) return;
     if (!response.ok) return render("Status", "<h1>Status</h1>" + notice(esc(await problemText(response)), true));
     const report = await response.json();
+    if (!shown()) return;
     render("Status",
       '<h1>Status</h1><p>Overall: <strong id="status-overall" class="' + esc(report.status) + '">' + esc(report.status) + "</strong></p>" +
       '<div class="table-wrap"><table id="status-table"><thead><tr><th scope="col">Service</th><th scope="col">Health</th><th scope="col">Checked</th><th scope="col">Time</th></tr></thead><tbody>' +
@@ -561,6 +590,7 @@
   // ---- router ----------------------------------------------------------------------------
 
   function route() {
+    navigation++;
     const hash = location.hash.replace(/^#/, "") || "/catalog";
     const [path, search] = hash.split("?");
     const query = new URLSearchParams(search || "");

@@ -84,6 +84,9 @@ class PortalIT {
     chromium.driver.manage().window().setSize(new Dimension(1280, 900));
     chromium.driver.get(gateway + "/portal/");
     chromium.driver.executeScript("sessionStorage.clear()");
+    // leave the portal: the next test's first page is then a full load, not a hash change that an
+    // earlier page's data calls could still answer into
+    chromium.driver.get("about:blank");
   }
 
   @Test
