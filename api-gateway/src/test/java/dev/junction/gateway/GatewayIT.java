@@ -288,6 +288,40 @@ class GatewayIT {
     return JSON.readTree(response.body());
   }
 
+  /**
+   * A kept-alive connection keeps serving when a request arrives before the previous exchange has
+   * ended (a browser loading the portal does this): a page, a data call, then a 404, over and over
+   * on one connection. Reactor Netty 1.3.6 stopped reading such a connection for good, and the
+   * third request waited for the client's timeout (reactor/reactor-netty#4347).
+   */
+  @Test
+  void aKeptAliveConnectionServesEveryRequestInTurn() throws Exception {
+    record Call(String path, String jwt, int status) {}
+    HttpClient oneConnection = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String jwt = validToken("orders:read");
+    List<Call> calls =
+        List.of(
+            new Call("/portal/", null, 200),
+            new Call("/portal/api/catalog", jwt, 200),
+            new Call("/no/such/route", jwt, 404));
+    for (int round = 0; round < 20; round++) {
+      for (Call call : calls) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
+                .timeout(Duration.ofSeconds(5))
+                .GET();
+        if (call.jwt() != null) {
+          request.header("Authorization", "Bearer " + call.jwt());
+        }
+        HttpResponse<String> response =
+            oneConnection.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+            .as("round %d, %s", round, call.path())
+            .isEqualTo(call.status());
+      }
+    }
+  }
+
   @Test
   void placesAnOrderThroughTheWorkflow() throws Exception {
     HttpResponse<String> response = post(ORDERS, validToken("orders:write"), ORDER);
