@@ -105,15 +105,23 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     kafka = join(kafkaStart);
     registry = join(registryStart);
+    // the services start side by side (none needs another to be ready), but the first gateway
+    // creates its topics before the others look for them
+    List<Runnable> readiness = new ArrayList<>();
     if (workflowServices) {
-      startWorkflowServices();
+      readiness.addAll(startWorkflowServices());
     }
-    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
-      startGateway(i, settings.gatewayPorts().get(i));
+    if (!settings.gatewayPorts().isEmpty()) {
+      readiness.add(startGateway(0, settings.gatewayPorts().getFirst()));
+    }
+    readiness.forEach(Runnable::run);
+    for (int i = 1; i < settings.gatewayPorts().size(); i++) {
+      startGateway(i, settings.gatewayPorts().get(i)).run();
     }
   }
 
-  private void startWorkflowServices() {
+  /** Starts the orchestrator and the http-connector; returns what waits for their readiness. */
+  private List<Runnable> startWorkflowServices() {
     ChildProcess orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorSettings());
@@ -123,15 +131,16 @@ public final class EmbeddedStack implements AutoCloseable {
             "connector-services/http-connector",
             settings.connectorPort(),
             connectorSettings());
-    ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
-    ServiceProcess.awaitReady(connector, settings.connectorPort());
+    return List.of(
+        () -> ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort()),
+        () -> ServiceProcess.awaitReady(connector, settings.connectorPort()));
   }
 
   /**
-   * Starts the gateway instance owning reply partition {@code instanceIndex} and waits for it. The
-   * embedded default runs one; tests and {@code --gateways N} run more.
+   * Starts the gateway instance owning reply partition {@code instanceIndex}; returns what waits
+   * for its readiness. The embedded default runs one; tests and {@code --gateways N} run more.
    */
-  private void startGateway(int instanceIndex, int port) {
+  private Runnable startGateway(int instanceIndex, int port) {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
@@ -139,11 +148,11 @@ public final class EmbeddedStack implements AutoCloseable {
       gateways.add(gateway);
     }
     if (settings.gatewayTls() == null) {
-      ServiceProcess.awaitReady(gateway, port);
-    } else {
-      ServiceProcess.awaitReady(
-          gateway, settings.gatewayUrl(instanceIndex), settings.security().httpClient());
+      return () -> ServiceProcess.awaitReady(gateway, port);
     }
+    return () ->
+        ServiceProcess.awaitReady(
+            gateway, settings.gatewayUrl(instanceIndex), settings.security().httpClient());
   }
 
   private ChildProcess startService(

@@ -80,7 +80,13 @@ class ResponseCacheIT {
               cache: {ttl: 5m, varyByCaller: false, varyByHeaders: [Accept-Language]}
         """
             .formatted(backend.getAddress().getPort()));
-    gateway = stack.startGateway(catalog, 0, "--junction.gateway.redis.url=redis://127.0.0.1:6379");
+    // a patient Redis timeout: on a loaded test machine the default 500 ms would skip the cache
+    gateway =
+        stack.startGateway(
+            catalog,
+            0,
+            "--junction.gateway.redis.url=redis://127.0.0.1:6379",
+            "--junction.gateway.redis.timeout=10s");
     alice = stack.token("alice-app", "");
     bob = stack.token("bob-app", "");
   }

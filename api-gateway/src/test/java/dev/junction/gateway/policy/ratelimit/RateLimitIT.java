@@ -56,8 +56,7 @@ class RateLimitIT {
             .formatted(LIMIT));
     String redis = "--junction.gateway.redis.url=" + REDIS;
     // the store fails open after its timeout (see docs/policies.md): on a loaded machine the
-    // default
-    // 500 ms would admit calls without counting them, which is not what this test is about
+    // default 500 ms would admit calls without counting them, which is not what this test is about
     String patient = "--junction.gateway.redis.timeout=10s";
     gateways =
         List.of(

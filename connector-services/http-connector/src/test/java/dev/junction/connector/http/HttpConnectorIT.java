@@ -285,8 +285,9 @@ class HttpConnectorIT {
       assertThat(refused.getOutcome()).isEqualTo(ConnectorOutcome.RETRYABLE_ERROR);
       assertThat(refused.getError())
           .isEqualTo("connection 'flaky': circuit breaker open, backend not called");
-      assertThat(refused.getDurationMs()).isLessThan(50);
     }
+    // failing fast means not calling the backend; how fast is logged, not asserted (a loaded
+    // machine stretches any time, and speed is for the benchmarks)
     assertThat(backend.received("/flaky/orders")).hasSize(callsBeforeOpen);
     roundTripsNanos.sort(null);
     long p50 = TimeUnit.NANOSECONDS.toMicros(roundTripsNanos.get(roundTripsNanos.size() / 2));
@@ -295,7 +296,6 @@ class HttpConnectorIT {
         "While the breaker was open: command -> reply over Kafka p50 {} us, max {} us (20 commands)",
         p50,
         max);
-    assertThat(p50).isLessThan(50_000);
 
     healthy.set(true);
     // after wait-in-open-state (2 s) a trial call goes through and closes the breaker
