@@ -46,14 +46,16 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sample composite API end to end through the real stack: a KRaft broker and Apicurio as
  * processes, the dev issuer's JWKS, the orchestrator, the http-connector, the sample backend and
- * two gateway instances, each its own JVM.
+ * two gateway instances, each its own JVM ({@link SampleStack}, shared with the portal's tests).
  */
+@ExtendWith(SampleStack.Resolver.class)
 class CompositeApiIT {
 
   private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"%s\",\"quantity\":2}";
@@ -73,15 +75,12 @@ class CompositeApiIT {
   private static RSAKey signingKey;
 
   @BeforeAll
-  static void startStack() throws Exception {
-    // the stack reads a copy of the sample catalog and workflows: the export/import test empties
-    // and restores them
-    configHome = Files.createTempDirectory("junction-composite-it-config-");
-    copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
-    copyTree(InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
-    settings =
-        StackSettings.ephemeral(InfraPaths.home(), "composite-it", 2).withConfigHome(configHome);
-    stack = EmbeddedStack.start(settings);
+  static void startStack(SampleStack sample) throws Exception {
+    // the shared stack reads a copy of the sample catalog and workflows: the export/import test
+    // empties and restores them
+    settings = sample.settings();
+    stack = sample.stack();
+    configHome = sample.configHome();
     // the empty registry an export is restored into (after the stack: starting both at once only
     // makes each slower on a small machine)
     emptyRegistry =
@@ -96,19 +95,18 @@ class CompositeApiIT {
   }
 
   @AfterAll
-  static void stopStackLeavingNothingRunning() {
+  static void stopTheEmptyRegistry() throws IOException {
     if (emptyRegistry != null) {
       emptyRegistry.close();
     }
-    if (stack == null) {
-      return;
+    // the stack is shared: if the export/import test stopped half way, put the sample back
+    try (Stream<Path> apis = Files.list(configHome.resolve("apis"))) {
+      if (apis.findAny().isEmpty()) {
+        SampleStack.copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
+        SampleStack.copyTree(
+            InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
+      }
     }
-    List<Long> pids = stack.childPids();
-    stack.close();
-    assertThat(pids).isNotEmpty();
-    assertThat(pids)
-        .allSatisfy(
-            pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
   }
 
   @Test
@@ -486,19 +484,6 @@ class CompositeApiIT {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         if (!path.equals(dir)) {
           Files.delete(path);
-        }
-      }
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path out = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(out);
-        } else {
-          Files.copy(path, out);
         }
       }
     }

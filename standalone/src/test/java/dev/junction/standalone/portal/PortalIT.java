@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.junction.infra.ChildProcess;
 import dev.junction.infra.FreePorts;
-import dev.junction.infra.InfraPaths;
+import dev.junction.standalone.SampleStack;
 import dev.junction.standalone.stack.EmbeddedStack;
 import dev.junction.standalone.stack.ServiceProcess;
 import dev.junction.standalone.stack.StackSettings;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -36,12 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The developer portal in a real headless Chromium against the real stack (KRaft broker and
- * Apicurio as processes, the dev issuer, orchestrator, http-connector, sample backend, gateway): a
- * consumer finds the sample API, places an order from "Try it" and follows its run; an operator
- * lists, opens, resubmits and cancels runs; a consumer without {@code runs:admin} cannot see runs.
- * Every page passes axe-core without serious or critical violations. A second gateway serves a
- * catalog of 200 generated APIs, whose catalog page load is timed.
+ * Apicurio as processes, the dev issuer, orchestrator, http-connector, sample backend, gateways:
+ * the {@link SampleStack} shared with other tests): a consumer finds the sample API, places an
+ * order from "Try it" and follows its run; an operator lists, opens, resubmits and cancels runs; a
+ * consumer without {@code runs:admin} cannot see runs. Every page passes axe-core without serious
+ * or critical violations. Another gateway serves a catalog of 200 generated APIs, whose catalog
+ * page load is timed.
  */
+@ExtendWith(SampleStack.Resolver.class)
 class PortalIT {
 
   private static final Logger log = LoggerFactory.getLogger(PortalIT.class);
@@ -58,11 +61,11 @@ class PortalIT {
   private static String gateway;
 
   @BeforeAll
-  static void startStackAndBrowser() throws Exception {
+  static void startStackAndBrowser(SampleStack sample) throws Exception {
     // the browser first: without Chromium the test fails at once, naming what to install
     chromium = HeadlessChromium.start();
-    settings = StackSettings.ephemeral(InfraPaths.home(), "portal-it", 1);
-    stack = EmbeddedStack.start(settings);
+    settings = sample.settings();
+    stack = sample.stack();
     gateway = settings.gatewayUrl(0);
     // Warm-up: on a cold stack (and a busy machine) the first order can outlast the operation's
     // 5 s reply timeout and be answered 202; the tests below are about the portal, not cold starts.
@@ -70,12 +73,9 @@ class PortalIT {
   }
 
   @AfterAll
-  static void stopEverything() throws IOException {
+  static void stopTheBrowser() throws IOException {
     if (chromium != null) {
       chromium.close();
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 
@@ -409,7 +409,8 @@ class PortalIT {
             List.of(
                 "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--junction.registry.url=" + stack.registryUrl(),
-                "--junction.gateway.instance-index=1",
+                // the reply partition after the shared stack's gateways
+                "--junction.gateway.instance-index=" + settings.gatewayPorts().size(),
                 "--junction.gateway.catalog-dir=" + catalog,
                 "--junction.gateway.orchestrator-url=http://127.0.0.1:"
                     + settings.orchestratorPort(),
