@@ -5,6 +5,10 @@
 
   const main = document.getElementById("main");
   const TOKEN_KEY = "junction.portal.token";
+  // the last subscription key requested in this tab, offered by "Try it" (never sent to the server
+  // except as the key header of a call)
+  const SUBSCRIPTION_KEY = "junction.portal.subscription-key";
+  const KEY_HEADER = "Junction-Subscription-Key";
   let catalog = null; // the last /portal/api/catalog answer
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -317,6 +321,9 @@
       '<div class="field" style="flex:0 0 7rem"><label for="try-method">Method</label><input id="try-method" value="' + esc(op.method) + '" readonly></div>' +
       '<div class="field"><label for="try-path">Path</label><input id="try-path" value="' + esc(op.path) + '"></div>' +
       (hasBody ? '<div class="field wide"><label for="try-body">Body (JSON)</label><textarea id="try-body"></textarea></div>' : "") +
+      '<div class="field"><label for="try-key">Subscription key (optional, sent as ' + KEY_HEADER + ')</label>' +
+      '<input id="try-key" autocomplete="off" spellcheck="false" value="' + esc(sessionStorage.getItem(SUBSCRIPTION_KEY) || "") + '"></div>' +
+      '<div class="field"><span class="checkbox"><input type="checkbox" id="try-use-token" checked><label for="try-use-token">Send my token</label></span></div>' +
       '<div class="field wide"><label for="try-headers">Extra headers (one "Name: value" a line, e.g. Prefer: respond-async)</label><textarea id="try-headers" style="min-height:3rem">' + esc(versionHeaders(api)) + '</textarea></div>' +
       '<div><button type="submit" id="try-send">Send</button></div></form>' +
       '<section id="try-result" aria-live="polite"></section>');
@@ -328,7 +335,10 @@
       e.preventDefault();
       const result = document.getElementById("try-result");
       result.innerHTML = "<p>Sending…</p>";
-      const headers = { "Authorization": "Bearer " + token() };
+      const headers = {};
+      if (document.getElementById("try-use-token").checked) headers["Authorization"] = "Bearer " + token();
+      const key = document.getElementById("try-key").value.trim();
+      if (key) headers[KEY_HEADER] = key;
       document.getElementById("try-headers").value.split("\n").forEach(line => {
         const i = line.indexOf(":");
         if (i > 0) headers[line.slice(0, i).trim()] = line.slice(i + 1).trim();
@@ -428,6 +438,115 @@
       tokenPage();
       document.getElementById("token-result").innerHTML = notice('Token saved for this tab. <a href="#/catalog">Browse the APIs</a>.', false);
     });
+  }
+
+  // ---- keys ------------------------------------------------------------------------------
+
+  function windowText(seconds) {
+    if (seconds % 86400 === 0) return (seconds / 86400) + " d";
+    if (seconds % 3600 === 0) return (seconds / 3600) + " h";
+    if (seconds % 60 === 0) return (seconds / 60) + " min";
+    return seconds + " s";
+  }
+
+  function usageHtml(usage) {
+    if (!usage || !usage.length) return "no limits";
+    return '<ul class="usage">' + usage.map(u =>
+      '<li data-limit="' + esc(u.name) + '">' + u.used + " of " + u.limit + " calls per " + windowText(u.windowSeconds) +
+      (u.used > 0 ? " (full again in " + u.resetSeconds + " s)" : "") + "</li>").join("") + "</ul>";
+  }
+
+  async function keysPage() {
+    if (!token()) return render("Keys", "<h1>Keys</h1>" + needToken());
+    render("Keys", "<h1>Keys</h1><p>Loading…</p>");
+    const shown = stillShown();
+    const [productsAnswer, mineAnswer] = await Promise.all([call("GET", "/products"), call("GET", "/subscriptions")]);
+    if (!shown()) return;
+    if (!productsAnswer.ok || !mineAnswer.ok) {
+      const failed = productsAnswer.ok ? mineAnswer : productsAnswer;
+      return render("Keys", "<h1>Keys</h1>" + notice(esc(await problemText(failed)), true));
+    }
+    const products = await productsAnswer.json();
+    const mine = await mineAnswer.json();
+    if (!shown()) return;
+    const titles = Object.fromEntries(products.map(p => [p.name, p.title]));
+    render("Keys",
+      "<h1>Keys</h1>" +
+      "<p>A subscription key lets an application call the APIs of a product, with or instead of a token, " +
+      "within the product's limits. Send it in the <code>" + KEY_HEADER + "</code> header.</p>" +
+      "<h2>Products</h2>" +
+      (products.length ? '<ul class="cards" id="products">' + products.map(p =>
+        '<li class="card" data-product="' + esc(p.name) + '"><h3>' + esc(p.title) + "</h3>" +
+        "<p>" + esc(p.description) + "</p>" +
+        "<p>APIs: " + p.apis.map(a => "<code>" + esc(a.name) + " " + esc(a.version || "(every version)") + "</code>").join(", ") + "</p>" +
+        "<p>Limits per subscription: " + (p.limits.length ? p.limits.map(l => l.limit + " calls per " + windowText(l.windowSeconds)).join(", ") : "none") + "</p>" +
+        "<p>" + (p.approvalRequired ? "Keys work once an operator approves them." : "Keys work at once.") +
+        (p.subscriptionRequired ? " Its APIs require a key." : " Its APIs also accept a token alone.") + "</p></li>").join("") + "</ul>"
+        : "<p>No product is offered.</p>") +
+      (products.length ?
+        '<form id="key-form" class="filters"><div class="field"><label for="key-product">Product</label><select id="key-product">' +
+        products.map(p => '<option value="' + esc(p.name) + '">' + esc(p.title) + "</option>").join("") + "</select></div>" +
+        '<div class="field"><label for="key-label">Label (optional, e.g. your application)</label><input id="key-label" maxlength="100"></div>' +
+        '<div><button type="submit" id="key-request">Request a key</button></div></form>' : "") +
+      '<section id="key-result" aria-live="polite"></section>' +
+      "<h2>Your subscriptions</h2>" +
+      (mine.length ? '<div class="table-wrap"><table id="subscriptions"><thead><tr><th scope="col">Product</th><th scope="col">Label</th>' +
+        '<th scope="col">Key</th><th scope="col">State</th><th scope="col">Usage</th><th scope="col">Actions</th></tr></thead><tbody>' +
+        mine.map(s => '<tr data-subscription="' + esc(s.id) + '"><td>' + esc(titles[s.product] || s.product) + "</td><td>" + esc(s.displayName || "") +
+          "</td><td><code>" + esc(s.keyPrefix) + "…</code></td><td>" + esc(s.state.toLowerCase()) + "</td><td>" + usageHtml(s.usage) + "</td>" +
+          '<td><div class="actions"><button type="button" class="secondary" data-renew="' + esc(s.id) + '" aria-label="New key for ' + esc(s.keyPrefix) + '">New key</button>' +
+          '<button type="button" class="secondary" data-cancel="' + esc(s.id) + '" aria-label="Cancel ' + esc(s.keyPrefix) + '">Cancel</button></div></td></tr>').join("") +
+        "</tbody></table></div>" : '<p id="no-subscriptions">You have no subscription yet.</p>'));
+    function showKey(answer, what) {
+      sessionStorage.setItem(SUBSCRIPTION_KEY, answer.key);
+      keysPage().then(() => {
+        document.getElementById("key-result").innerHTML = notice(
+          esc(what) + " for <strong>" + esc(titles[answer.subscription.product] || answer.subscription.product) + "</strong>" +
+          (answer.subscription.state === "PENDING" ? " (it works once an operator approves it)" : "") +
+          ". <strong>This is the only time it is shown</strong>: copy it now. \"Try it\" offers it in this tab." +
+          '<div class="key-shown"><label for="new-key">Your key</label><input id="new-key" readonly value="' + esc(answer.key) + '">' +
+          '<button type="button" id="copy-key">Copy</button><span id="copy-done" role="status"></span></div>', false);
+        document.getElementById("copy-key").addEventListener("click", async () => {
+          const input = document.getElementById("new-key");
+          try {
+            await navigator.clipboard.writeText(input.value);
+          } catch (e) {
+            input.select();
+            document.execCommand("copy");
+          }
+          document.getElementById("copy-done").textContent = "Copied.";
+        });
+      });
+    }
+    const form = document.getElementById("key-form");
+    if (form) form.addEventListener("submit", async e => {
+      e.preventDefault();
+      const label = document.getElementById("key-label").value.trim();
+      const answer = await call("POST", "/subscriptions", JSON.stringify({
+        product: document.getElementById("key-product").value, displayName: label || null }));
+      if (!answer.ok) {
+        document.getElementById("key-result").innerHTML = notice(esc(await problemText(answer)), true);
+        return;
+      }
+      showKey(await answer.json(), "New key");
+    });
+    main.querySelectorAll("[data-renew]").forEach(button => button.addEventListener("click", async () => {
+      const answer = await call("POST", "/subscriptions/" + encodeURIComponent(button.getAttribute("data-renew")) + "/key");
+      if (!answer.ok) {
+        document.getElementById("key-result").innerHTML = notice(esc(await problemText(answer)), true);
+        return;
+      }
+      showKey(await answer.json(), "New key (the old one no longer works)");
+    }));
+    main.querySelectorAll("[data-cancel]").forEach(button => button.addEventListener("click", async () => {
+      const answer = await call("DELETE", "/subscriptions/" + encodeURIComponent(button.getAttribute("data-cancel")));
+      if (!answer.ok) {
+        document.getElementById("key-result").innerHTML = notice(esc(await problemText(answer)), true);
+        return;
+      }
+      await keysPage();
+      document.getElementById("key-result").innerHTML = notice("Subscription cancelled; its key no longer works.", false);
+    }));
   }
 
   // ---- runs ------------------------------------------------------------------------------
@@ -604,6 +723,7 @@
       case "apis": return apiPage(parts[1], parts[2]);
       case "try": return tryPage(parts[1], parts[2], parts[3]);
       case "token": return tokenPage();
+      case "keys": return keysPage();
       case "runs": return parts[1] ? runPage(parts[1]) : runsPage(query);
       case "status": return statusPage();
       default: return catalogPage(query);

@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param catalogDir folder of the API catalog (one YAML file per API version, request schemas
  *     relative to it); re-scanned every {@code catalogScanInterval}
  * @param catalogScanInterval how often the catalog folder is checked for changes
+ * @param productsDir folder of the API products ({@code products/*.yaml}), re-scanned every {@code
+ *     catalogScanInterval}
  * @param orchestratorUrl base URL of the orchestrator, whose {@code /runs/{id}} the gateway proxies
  * @param replyTopic topic the orchestrator answers on ({@code WorkflowReply})
  * @param commandTopic topic the gateway sends {@code WorkflowRequested} to
@@ -38,6 +40,7 @@ public record GatewayProperties(
     @DefaultValue("10s") @NotNull Duration defaultTimeout,
     @DefaultValue("apis") @NotBlank String catalogDir,
     @DefaultValue("2s") @NotNull Duration catalogScanInterval,
+    @DefaultValue("products") @NotBlank String productsDir,
     @DefaultValue("http://127.0.0.1:8081") @NotNull URI orchestratorUrl,
     @DefaultValue(Topics.GATEWAY_REPLIES) @NotBlank String replyTopic,
     @DefaultValue(Topics.ORCHESTRATOR_COMMANDS) @NotBlank String commandTopic,

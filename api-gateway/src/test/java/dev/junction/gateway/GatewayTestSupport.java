@@ -76,6 +76,16 @@ public final class GatewayTestSupport implements AutoCloseable {
     return new GatewayTestSupport(name);
   }
 
+  /** The broker's bootstrap servers, for tests that read topics themselves. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** The topic the gateways of this stack keep subscriptions on. */
+  public String subscriptionsTopic() {
+    return name + ".gateway.subscriptions";
+  }
+
   /** The broker shared by this JVM's integration tests (stopped when the JVM exits). */
   public static KafkaBroker sharedKafka() {
     return SharedInfra.KAFKA;
@@ -106,6 +116,7 @@ public final class GatewayTestSupport implements AutoCloseable {
                 "--junction.gateway.instance-index=" + instanceIndex,
                 "--junction.gateway.command-topic=" + name + ".orchestrator.commands",
                 "--junction.gateway.reply-topic=" + name + ".gateway.replies",
+                "--junction.gateway.subscriptions.topic=" + subscriptionsTopic(),
                 "--junction.gateway.catalog-dir=" + catalog,
                 "--junction.gateway.catalog-scan-interval=200ms",
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri="

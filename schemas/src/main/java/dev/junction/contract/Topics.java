@@ -29,6 +29,12 @@ public final class Topics {
    */
   public static final String ORCHESTRATOR_DEFINITIONS = "orchestrator.definitions";
 
+  /**
+   * Subscriptions to API products ({@code Subscription}), compacted, keyed by subscription id; a
+   * tombstone cancels one. Every gateway instance reads all of it.
+   */
+  public static final String GATEWAY_SUBSCRIPTIONS = "gateway.subscriptions";
+
   /** Run lifecycle events ({@code RunStatusChanged}), keyed by run id. */
   public static final String RUN_EVENTS = "orchestrator.runs.events";
 

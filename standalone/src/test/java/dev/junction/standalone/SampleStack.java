@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ends, after checking that none of its processes outlives it. One start instead of one per class
  * saves about a minute on a two-core machine.
  *
- * <p>The stack serves a copy of the sample catalog and workflows in {@link #configHome()}: a test
+ * <p>The stack serves a copy of the sample catalog, workflows and products in {@link
+ * #configHome()}: a test
  * may change them, and must put them back as it found them.
  *
  * <p>A test class gets it as a parameter of its {@code @BeforeAll} method, with
@@ -45,6 +46,7 @@ public final class SampleStack implements AutoCloseable {
       Path configHome = Files.createTempDirectory("junction-sample-stack-config-");
       copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
       copyTree(InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
+      copyTree(InfraPaths.home().resolve("products"), configHome.resolve("products"));
       StackSettings settings =
           StackSettings.ephemeral(InfraPaths.home(), "sample-stack", 2).withConfigHome(configHome);
       return new SampleStack(settings, configHome, EmbeddedStack.start(settings));

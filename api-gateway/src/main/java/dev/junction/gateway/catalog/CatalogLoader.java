@@ -90,9 +90,18 @@ public final class CatalogLoader {
           "cors",
           "methods",
           "transform",
-          "jwt");
+          "jwt",
+          "subscription");
   private static final Set<String> OPERATION_POLICY_KEYS =
-      Set.of("rateLimit", "ipFilter", "requestLimits", "idempotency", "cache", "transform", "jwt");
+      Set.of(
+          "rateLimit",
+          "ipFilter",
+          "requestLimits",
+          "idempotency",
+          "cache",
+          "transform",
+          "jwt",
+          "subscription");
   private static final Set<String> CORS_KEYS =
       Set.of(
           "allowedOrigins",
@@ -730,7 +739,34 @@ public final class CatalogLoader {
                       JwtPolicy.read(node.get("jwt"), where + ".jwt", jwtIssuers, problems))
                   .map(own -> inherited.jwt().orElse(JwtPolicy.DEFAULTS).with(own))
               : inherited.jwt();
-      return new Policies(rateLimits, ipFilter, limits, idempotency, cache, transform, jwt);
+      Optional<SubscriptionPolicy> subscription =
+          node.has("subscription")
+              ? Optional.ofNullable(subscription(node.get("subscription"), where + ".subscription"))
+              : inherited.subscription();
+      return new Policies(
+          rateLimits, ipFilter, limits, idempotency, cache, transform, jwt, subscription);
+    }
+
+    private SubscriptionPolicy subscription(JsonNode node, String where) {
+      if (!node.isObject()) {
+        problems.add(where + ": must be a mapping (required, tokenRequired, waiveScopes)");
+        return null;
+      }
+      unknownKeys(node, where + ".", Set.of("required", "tokenRequired", "waiveScopes"));
+      JsonNode required = node.get("required");
+      if (required != null && !required.isBoolean()) {
+        problems.add(where + ".required: must be true or false");
+      }
+      boolean tokenRequired = flag(node, where, "tokenRequired", false);
+      boolean waiveScopes = flag(node, where, "waiveScopes", false);
+      if (tokenRequired && waiveScopes) {
+        problems.add(
+            where + ": waiveScopes has no effect with tokenRequired (a token is always sent)");
+      }
+      return new SubscriptionPolicy(
+          required != null && required.isBoolean() ? required.asBoolean() : null,
+          tokenRequired,
+          waiveScopes);
     }
 
     private CachePolicy cache(JsonNode node, String where) {
@@ -955,7 +991,10 @@ public final class CatalogLoader {
               : RateLimitKey.parse(keyText).orElse(null);
       if (key == null) {
         problems.add(
-            where + ".key: must be client, subject, ip or header:NAME, got '" + keyText + "'");
+            where
+                + ".key: must be client, subject, ip, subscription or header:NAME, got '"
+                + keyText
+                + "'");
       }
       if (problems.size() > before) {
         return null;

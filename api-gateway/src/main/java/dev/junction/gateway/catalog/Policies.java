@@ -15,6 +15,7 @@ import java.util.Optional;
  *     API's, see {@link Transforms#merge})
  * @param jwt which tokens are accepted (the operation's own keys replace the API's, its required
  *     claims add to them); empty means the gateway's defaults
+ * @param subscription subscription keys (the operation's own replaces the API's)
  */
 public record Policies(
     List<RateLimitPolicy> rateLimits,
@@ -23,7 +24,8 @@ public record Policies(
     Optional<IdempotencyPolicy> idempotency,
     Optional<CachePolicy> cache,
     Transforms transforms,
-    Optional<JwtPolicy> jwt) {
+    Optional<JwtPolicy> jwt,
+    Optional<SubscriptionPolicy> subscription) {
 
   public static final Policies NONE =
       new Policies(
@@ -38,6 +40,19 @@ public record Policies(
       Optional<CachePolicy> cache) {
     this(
         rateLimits, ipFilter, requestLimits, idempotency, cache, Transforms.NONE, Optional.empty());
+  }
+
+  /** Policies without a subscription policy of their own. */
+  public Policies(
+      List<RateLimitPolicy> rateLimits,
+      Optional<IpFilterPolicy> ipFilter,
+      Optional<RequestLimits> requestLimits,
+      Optional<IdempotencyPolicy> idempotency,
+      Optional<CachePolicy> cache,
+      Transforms transforms,
+      Optional<JwtPolicy> jwt) {
+    this(
+        rateLimits, ipFilter, requestLimits, idempotency, cache, transforms, jwt, Optional.empty());
   }
 
   public Policies {

@@ -23,10 +23,21 @@ public record RateLimitKey(Kind kind, String header) {
     /** The caller's IP address (the connection's remote address). */
     IP,
     /** A request header's value, e.g. a subscription key. */
-    HEADER
+    HEADER,
+    /** The subscription of the call's subscription key (calls without one share one bucket). */
+    SUBSCRIPTION
   }
 
-  /** Parses {@code client}, {@code subject}, {@code ip} or {@code header:NAME}. */
+  /**
+   * Exchange attribute holding the id of the subscription whose key the call carries, set by the
+   * subscription check before any rate limit runs.
+   */
+  public static final String SUBSCRIPTION_ATTRIBUTE = "junction.subscription.id";
+
+  /**
+   * Parses {@code client}, {@code subject}, {@code ip}, {@code subscription} or {@code
+   * header:NAME}.
+   */
   public static Optional<RateLimitKey> parse(String value) {
     if (value.startsWith("header:")) {
       String name = value.substring("header:".length());
@@ -35,7 +46,7 @@ public record RateLimitKey(Kind kind, String header) {
           : Optional.empty();
     }
     return switch (value) {
-      case "client", "subject", "ip" ->
+      case "client", "subject", "ip", "subscription" ->
           Optional.of(new RateLimitKey(Kind.valueOf(value.toUpperCase(Locale.ROOT)), null));
       default -> Optional.empty();
     };

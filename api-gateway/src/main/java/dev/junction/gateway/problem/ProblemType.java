@@ -57,6 +57,19 @@ public enum ProblemType {
       "headers-too-large",
       HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
       "The request headers are too large"),
+  SUBSCRIPTION_KEY_MISSING(
+      "subscription-key-missing", HttpStatus.UNAUTHORIZED, "This API needs a subscription key"),
+  SUBSCRIPTION_KEY_INVALID(
+      "subscription-key-invalid", HttpStatus.UNAUTHORIZED, "The subscription key is not valid"),
+  SUBSCRIPTION_NOT_ALLOWED(
+      "subscription-not-allowed",
+      HttpStatus.FORBIDDEN,
+      "The subscription's product does not include this API"),
+  SUBSCRIPTION_INACTIVE(
+      "subscription-inactive",
+      HttpStatus.FORBIDDEN,
+      "The subscription is suspended or awaiting approval"),
+  SUBSCRIPTION_NOT_FOUND("subscription-not-found", HttpStatus.NOT_FOUND, "No such subscription"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   /** Prefix of every Junction problem type URI. */

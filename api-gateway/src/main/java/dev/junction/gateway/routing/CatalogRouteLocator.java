@@ -19,6 +19,7 @@ import dev.junction.gateway.policy.cache.ResponseCacheGatewayFilterFactory;
 import dev.junction.gateway.policy.idempotency.IdempotencyGatewayFilterFactory;
 import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
+import dev.junction.gateway.subscription.SubscriptionChecks;
 import dev.junction.gateway.transform.TransformFilters;
 import java.net.URI;
 import java.time.Clock;
@@ -52,10 +53,10 @@ import reactor.core.publisher.Flux;
  *   <li>{@code GET /runs}, {@code POST /runs/{id}/cancel}, {@code POST /runs/{id}/resubmit}: the
  *       run history and control, for operators (scope {@value #RUNS_ADMIN_SCOPE}), proxied to the
  *       orchestrator with the caller's subject in {@value #PRINCIPAL_HEADER}.
- *   <li>one route per operation (method and path): IP filter, size limits, scope check, rate
- *       limits, idempotency (unsafe methods) or cache (safe methods), then body validation and the
- *       workflow call (composite), the proxy filters of {@link PassThroughRoutes} (pass-through),
- *       or the mock response.
+ *   <li>one route per operation (method and path): IP filter, size limits, subscription key, scope
+ *       check, the key's product limits, rate limits, idempotency (unsafe methods) or cache (safe
+ *       methods), then body validation and the workflow call (composite), the proxy filters of
+ *       {@link PassThroughRoutes} (pass-through), or the mock response.
  *   <li>{@code GET /apis/{api}/{version}/openapi.json} per API version: its OpenAPI document.
  *   <li>one route per operation path, after those: 405 for the methods the path does not serve.
  * </ul>
@@ -92,6 +93,7 @@ public final class CatalogRouteLocator implements RouteLocator {
   private final RateLimitGatewayFilterFactory rateLimit;
   private final IdempotencyGatewayFilterFactory idempotency;
   private final ResponseCacheGatewayFilterFactory cache;
+  private final SubscriptionChecks subscriptions;
   private final Clock clock;
   private final IpFilterGatewayFilterFactory ipFilter = new IpFilterGatewayFilterFactory();
   private final RequestLimitsGatewayFilterFactory requestLimits =
@@ -111,6 +113,7 @@ public final class CatalogRouteLocator implements RouteLocator {
       RateLimitGatewayFilterFactory rateLimit,
       IdempotencyGatewayFilterFactory idempotency,
       ResponseCacheGatewayFilterFactory cache,
+      SubscriptionChecks subscriptions,
       Clock clock) {
     this.catalog = catalog;
     this.orchestratorUrl = orchestratorUrl;
@@ -124,6 +127,7 @@ public final class CatalogRouteLocator implements RouteLocator {
     this.rateLimit = rateLimit;
     this.idempotency = idempotency;
     this.cache = cache;
+    this.subscriptions = subscriptions;
     this.clock = clock;
   }
 
@@ -279,7 +283,9 @@ public final class CatalogRouteLocator implements RouteLocator {
             limits ->
                 filters.add(
                     requestLimits.apply(new RequestLimitsGatewayFilterFactory.Config(limits))));
+    filters.add(subscriptions.check(api.name(), api.version(), policies.subscription()));
     filters.add(scopeCheck.apply(new ScopeCheckGatewayFilterFactory.Config(operation.scopes())));
+    filters.add(subscriptions.limits());
     if (!operation.rateLimits().isEmpty()) {
       filters.add(
           rateLimit.apply(new RateLimitGatewayFilterFactory.Config(operation.rateLimits())));

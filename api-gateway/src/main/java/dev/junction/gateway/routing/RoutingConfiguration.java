@@ -15,6 +15,7 @@ import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import dev.junction.gateway.subscription.SubscriptionChecks;
 import dev.junction.gateway.transform.NamedValues;
 import dev.junction.gateway.transform.NamedValuesProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -112,6 +113,7 @@ public class RoutingConfiguration {
       RateLimitGatewayFilterFactory rateLimit,
       IdempotencyGatewayFilterFactory idempotency,
       ResponseCacheGatewayFilterFactory cache,
+      SubscriptionChecks subscriptions,
       Clock clock) {
     return new CatalogRouteLocator(
         catalog,
@@ -126,6 +128,7 @@ public class RoutingConfiguration {
         rateLimit,
         idempotency,
         cache,
+        subscriptions,
         clock);
   }
 

@@ -24,6 +24,12 @@ public final class ScopeCheckGatewayFilterFactory
   /** Spring Security's prefix of authorities derived from the JWT {@code scope} claim. */
   static final String SCOPE_PREFIX = "SCOPE_";
 
+  /**
+   * Exchange attribute set (to {@code true}) when the operation's scopes do not apply to the call:
+   * a call with a subscription key and no token to an API that waives scopes for keys.
+   */
+  public static final String SCOPES_WAIVED_ATTRIBUTE = "junction.scopes.waived";
+
   private final ProblemWriter problems;
 
   public ScopeCheckGatewayFilterFactory(ProblemWriter problems) {
@@ -46,7 +52,8 @@ public final class ScopeCheckGatewayFilterFactory
             .flatMap(
                 granted -> {
                   List<String> missing = missing(config.scopes(), granted);
-                  if (missing.isEmpty()) {
+                  if (missing.isEmpty()
+                      || Boolean.TRUE.equals(exchange.getAttribute(SCOPES_WAIVED_ATTRIBUTE))) {
                     return chain.filter(exchange);
                   }
                   String challenge =
@@ -65,7 +72,7 @@ public final class ScopeCheckGatewayFilterFactory
   }
 
   /** The scopes of an authenticated caller. */
-  static Set<String> granted(Principal principal) {
+  public static Set<String> granted(Principal principal) {
     if (!(principal instanceof Authentication authentication)) {
       return Set.of();
     }

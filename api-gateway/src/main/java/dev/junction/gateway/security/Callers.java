@@ -1,5 +1,6 @@
 package dev.junction.gateway.security;
 
+import dev.junction.gateway.subscription.SubscriptionAuthentication;
 import java.security.Principal;
 import java.util.List;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -24,9 +25,13 @@ public final class Callers {
 
   /**
    * Who calls, for keys that must never mix two callers: {@code client:<id>} for a token issued to
-   * a client, else {@code sub:<subject>}, else {@code -}.
+   * a client, else {@code sub:<subject>}, {@code subscription:<id>} for a subscription key without
+   * a token, else {@code -}.
    */
   public static String key(Principal principal) {
+    if (principal instanceof SubscriptionAuthentication subscription) {
+      return "subscription:" + subscription.subscriptionId();
+    }
     String client = clientId(principal);
     if (client != null) {
       return "client:" + client;

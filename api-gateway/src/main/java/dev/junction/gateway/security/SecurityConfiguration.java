@@ -5,6 +5,9 @@ import dev.junction.gateway.policy.cors.CatalogCorsWebFilter;
 import dev.junction.gateway.policy.jwt.JwtAuthenticationManagerResolver;
 import dev.junction.gateway.portal.PortalConfiguration;
 import dev.junction.gateway.problem.ProblemWriter;
+import dev.junction.gateway.subscription.SubscriptionKeyWebFilter;
+import dev.junction.gateway.subscription.SubscriptionProperties;
+import dev.junction.gateway.subscription.SubscriptionStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -21,7 +24,8 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
  * token form. How a token is checked (trusted issuers, audiences, required claims) depends on the
  * operation called: {@link JwtAuthenticationManagerResolver}. Operation scopes are checked per
  * route by {@code ScopeCheckGatewayFilterFactory}. A token that passed its issuer's checks is
- * remembered for a while ({@link VerifiedTokenCache}).
+ * remembered for a while ({@link VerifiedTokenCache}). A call with a subscription key and no token
+ * is authenticated by the key ({@link SubscriptionKeyWebFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -47,7 +51,9 @@ public class SecurityConfiguration {
       ServerHttpSecurity http,
       ProblemWriter problems,
       ApiCatalogService catalog,
-      JwtAuthenticationManagerResolver tokens) {
+      JwtAuthenticationManagerResolver tokens,
+      SubscriptionStore subscriptions,
+      SubscriptionProperties subscriptionProperties) {
     ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
     ProblemAccessDeniedHandler accessDenied = new ProblemAccessDeniedHandler(problems);
     return http
@@ -60,6 +66,10 @@ public class SecurityConfiguration {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         // CORS per API, ahead of authentication: a browser's preflight carries no token
         .addFilterAt(new CatalogCorsWebFilter(catalog, problems), SecurityWebFiltersOrder.CORS)
+        // a subscription key without a token authenticates the call; its route decides the rest
+        .addFilterAt(
+            new SubscriptionKeyWebFilter(subscriptions, problems, subscriptionProperties.header()),
+            SecurityWebFiltersOrder.AUTHENTICATION)
         .authorizeExchange(
             exchanges ->
                 exchanges

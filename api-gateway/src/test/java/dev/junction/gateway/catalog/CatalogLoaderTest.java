@@ -226,7 +226,7 @@ class CatalogLoaderTest {
                 + " 'many'",
             "policies.rateLimit.limit: must be a whole number from 1 to 1000000000, got '0'",
             "policies.rateLimit.window: is required (e.g. 10s, 1m, 1d)",
-            "policies.rateLimit.key: must be client, subject, ip or header:NAME, got 'everyone'",
+            "policies.rateLimit.key: must be client, subject, ip, subscription or header:NAME, got 'everyone'",
             "operations[1].mock.status: must be a whole number from 100 to 599, got '700'",
             "operations[2].backend: must have exactly one of 'workflow' and 'url'");
   }
@@ -388,5 +388,49 @@ class CatalogLoaderTest {
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("API orders v1 is defined in both a.yaml and b.yaml")
         .hasMessageContaining("POST /orders/v1/orders is defined in both a.yaml and b.yaml");
+  }
+
+  @Test
+  void readsSubscriptionPoliciesTheOperationsOwnReplacingTheApis() throws IOException {
+    ApiDefinition api =
+        loader.load(
+            dir,
+            write(
+                "keyed-v1.yaml",
+                """
+                name: keyed
+                version: v1
+                basePath: /keyed/v1
+                policies:
+                  subscription: {required: true, waiveScopes: true}
+                  rateLimit: {limit: 5, window: 1m, key: subscription}
+                operations:
+                  - {id: a, method: GET, path: /a, mock: {status: 200}}
+                  - id: b
+                    method: GET
+                    path: /b
+                    mock: {status: 200}
+                    policies:
+                      subscription: {tokenRequired: true}
+                """));
+
+    assertThat(api.operations().get(0).policies().subscription())
+        .contains(new SubscriptionPolicy(true, false, true));
+    assertThat(api.operations().get(1).policies().subscription())
+        .contains(new SubscriptionPolicy(null, true, false));
+    assertThat(api.operations().get(0).rateLimits().getFirst().key())
+        .isEqualTo(new RateLimitKey(RateLimitKey.Kind.SUBSCRIPTION, null));
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "operations:",
+                    "policies:\n  subscription: {required: sometimes, tokenRequired: true,"
+                        + " waiveScopes: true, extra: 1}\noperations:")))
+        .containsExactlyInAnyOrder(
+            "policies.subscription.extra: unknown key (expected one of required, tokenRequired,"
+                + " waiveScopes)",
+            "policies.subscription.required: must be true or false",
+            "policies.subscription: waiveScopes has no effect with tokenRequired (a token is"
+                + " always sent)");
   }
 }

@@ -25,6 +25,10 @@ import dev.junction.gateway.problem.ProblemWriter;
 import dev.junction.gateway.reply.PendingReplies;
 import dev.junction.gateway.reply.RequestReplyClient;
 import dev.junction.gateway.schema.JsonAvroConverter;
+import dev.junction.gateway.subscription.InMemorySubscriptionStore;
+import dev.junction.gateway.subscription.ProductService;
+import dev.junction.gateway.subscription.SubscriptionChecks;
+import dev.junction.gateway.subscription.SubscriptionProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -88,6 +92,12 @@ class CatalogRouteLocatorTest {
           new IdempotencyGatewayFilterFactory(new MemoryIdempotencyStore(10)),
           new ResponseCacheGatewayFilterFactory(
               new MemoryResponseCacheStore(10), new SimpleMeterRegistry(), Clock.systemUTC()),
+          new SubscriptionChecks(
+              new InMemorySubscriptionStore(),
+              new ProductService(Path.of("no-products"), Duration.ofSeconds(1), null),
+              new RateLimitGatewayFilterFactory(
+                  new LocalRateLimiter(10), new SimpleMeterRegistry()),
+              SubscriptionProperties.DEFAULT_HEADER),
           Clock.systemUTC());
 
   private final ApiCatalog catalog =
@@ -164,8 +174,9 @@ class CatalogRouteLocatorTest {
   void skipsBodyValidationForOperationsWithoutRequestSchema() {
     List<GatewayFilter> filters = route("orders-v1-getOrder").getFilters();
 
-    assertThat(filters).hasSize(2);
-    assertThat(route("orders-v1-createOrder").getFilters()).hasSize(2);
+    // subscription key check, scope check, the key's product limits, the workflow call
+    assertThat(filters).hasSize(4);
+    assertThat(route("orders-v1-createOrder").getFilters()).hasSize(4);
   }
 
   private Route route(String id) {

@@ -7,6 +7,7 @@ import dev.junction.wire.RunControl;
 import dev.junction.wire.RunState;
 import dev.junction.wire.RunStatusChanged;
 import dev.junction.wire.RunSummary;
+import dev.junction.wire.Subscription;
 import dev.junction.wire.WorkflowDefinitionVersion;
 import dev.junction.wire.WorkflowReply;
 import dev.junction.wire.WorkflowRequested;
@@ -51,7 +52,8 @@ public final class PlatformSubjects {
                 subject(Topics.RUN_EVENTS, RunStatusChanged.getClassSchema()),
                 subject(Topics.ORCHESTRATOR_CONTROL, RunControl.getClassSchema()),
                 subject(
-                    Topics.ORCHESTRATOR_DEFINITIONS, WorkflowDefinitionVersion.getClassSchema())));
+                    Topics.ORCHESTRATOR_DEFINITIONS, WorkflowDefinitionVersion.getClassSchema()),
+                subject(Topics.GATEWAY_SUBSCRIPTIONS, Subscription.getClassSchema())));
     for (String connector : CONNECTORS) {
       subjects.add(subject(Topics.connectorCommands(connector), InvokeConnector.getClassSchema()));
     }

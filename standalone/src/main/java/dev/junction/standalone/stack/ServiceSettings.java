@@ -26,6 +26,11 @@ public final class ServiceSettings {
       "junction.http-connector.connections.%s.base-url";
   public static final String GATEWAY_INSTANCE_INDEX = "junction.gateway.instance-index";
   public static final String CATALOG_DIR = "junction.gateway.catalog-dir";
+  public static final String PRODUCTS_DIR = "junction.gateway.products-dir";
+
+  /** The products folder's name, beside the catalog folder ({@code apis/}) in the Junction home. */
+  public static final String PRODUCTS_FOLDER = "products";
+
   public static final String ORCHESTRATOR_URL = "junction.gateway.orchestrator-url";
   public static final String JWT_ISSUER_URI =
       "spring.security.oauth2.resourceserver.jwt.issuer-uri";
@@ -197,6 +202,7 @@ public final class ServiceSettings {
    * A gateway instance.
    *
    * @param instanceIndex the reply partition this instance owns; distinct per instance
+   * @param catalogDir the API catalog folder; the products folder is beside it
    */
   public static Map<String, String> gateway(
       Endpoints endpoints, int instanceIndex, String catalogDir) {
@@ -218,6 +224,7 @@ public final class ServiceSettings {
     }
     settings.put(GATEWAY_INSTANCE_INDEX, Integer.toString(instanceIndex));
     settings.put(CATALOG_DIR, catalogDir);
+    settings.put(PRODUCTS_DIR, Path.of(catalogDir).resolveSibling(PRODUCTS_FOLDER).toString());
     settings.put(ORCHESTRATOR_URL, endpoints.orchestratorUrl());
     settings.put(JWT_ISSUER_URI, endpoints.issuerUri());
     settings.put(JWT_JWK_SET_URI, endpoints.jwkSetUri());

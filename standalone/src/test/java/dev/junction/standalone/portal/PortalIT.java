@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * Apicurio as processes, the dev issuer, orchestrator, http-connector, sample backend, gateways:
  * the {@link SampleStack} shared with other tests): a consumer finds the sample API, places an
  * order from "Try it" and follows its run; an operator lists, opens, resubmits and cancels runs; a
- * consumer without {@code runs:admin} cannot see runs. Every page passes axe-core without serious
- * or critical violations. Another gateway serves a catalog of 200 generated APIs, whose catalog
- * page load is timed.
+ * consumer without {@code runs:admin} cannot see runs; a consumer requests a subscription key for
+ * the sample product and calls the Petstore with it. Every page passes axe-core without serious or
+ * critical violations. Another gateway serves a catalog of 200 generated APIs, whose catalog page
+ * load is timed.
  */
 @ExtendWith(SampleStack.Resolver.class)
 class PortalIT {
@@ -254,6 +255,50 @@ class PortalIT {
     chromium.driver.findElement(By.id("cc-get")).click();
     assertThat(waitFor(By.cssSelector("#token-result .notice")).getText()).contains("No token");
     checkPage("token-refused");
+  }
+
+  @Test
+  void consumerRequestsAKeyForTheSampleProductAndUsesItInTryIt() {
+    signIn(gateway, CONSUMER_SCOPES, null);
+
+    open(gateway + "/portal/#/keys");
+    WebElement starter = waitFor(By.cssSelector("#products li[data-product='starter']"));
+    assertThat(starter.getText()).contains("Starter", "petstore v3", "10 calls per 10 s");
+    type(By.id("key-label"), "portal-it");
+    chromium.driver.findElement(By.id("key-request")).click();
+    WebElement shown = waitFor(By.id("new-key"));
+    String key = shown.getAttribute("value");
+    assertThat(key).startsWith("jk_").hasSize(46);
+    assertThat(waitFor(By.id("key-result")).getText()).contains("only time it is shown");
+    chromium.driver.findElement(By.id("copy-key")).click();
+    wait(5).until(ExpectedConditions.textToBe(By.id("copy-done"), "Copied."));
+    WebElement row = waitFor(By.cssSelector("#subscriptions tr[data-subscription]"));
+    assertThat(row.getText()).contains("Starter", "portal-it", key.substring(0, 7), "active");
+    assertThat(row.getText()).contains("0 of 10 calls per 10 s", "0 of 1000 calls per 1 d");
+    checkPage("keys-new-key");
+
+    // "Try it" with the key alone: no token is sent
+    open(gateway + "/portal/#/try/petstore/v3/findPetsByStatus");
+    WebElement keyField = waitFor(By.id("try-key"));
+    assertThat(keyField.getAttribute("value")).isEqualTo(key);
+    chromium.driver.findElement(By.id("try-use-token")).click();
+    type(By.id("try-path"), "/petstore/v3/pet/findByStatus?status=available");
+    chromium.driver.findElement(By.id("try-send")).click();
+    assertThat(waitFor(By.id("try-status")).getText()).isEqualTo("200");
+    assertThat(chromium.driver.findElement(By.id("try-headers-table")).getText())
+        .contains("\"starter.rateLimit\";q=10;w=10", "\"starter.quota\";q=1000;w=86400");
+    checkPage("try-with-key");
+
+    // the call counts against the subscription's quota, which its owner sees
+    open(gateway + "/portal/#/keys");
+    WebElement used = waitFor(By.cssSelector("#subscriptions li[data-limit='starter.quota']"));
+    assertThat(used.getText()).startsWith("1 of 1000 calls per 1 d");
+    chromium.driver.manage().window().setSize(new Dimension(390, 844));
+    Object overflow =
+        chromium.driver.executeScript(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth");
+    assertThat(overflow).isEqualTo(false);
+    checkPage("keys-phone");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.VerboseResult.Diagnostics;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
@@ -35,6 +36,17 @@ public final class LocalRateLimiter implements RateLimiter {
       String key, BucketConfiguration configuration, Duration window) {
     Entry entry = buckets.get(key, k -> new Entry(bucket(configuration), window));
     return Mono.just(entry.bucket().tryConsumeAndReturnRemaining(1));
+  }
+
+  @Override
+  public Mono<Usage> usage(String key, BucketConfiguration configuration, Duration window) {
+    Entry entry = buckets.getIfPresent(key);
+    if (entry == null) {
+      return Mono.just(new Usage(configuration.getBandwidths()[0].getCapacity(), 0));
+    }
+    Diagnostics diagnostics = entry.bucket().asVerbose().getAvailableTokens().getDiagnostics();
+    return Mono.just(
+        new Usage(diagnostics.getAvailableTokens(), diagnostics.calculateFullRefillingTime()));
   }
 
   private static Bucket bucket(BucketConfiguration configuration) {

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -106,7 +107,9 @@ public final class RateLimitGatewayFilterFactory
                       .getResponse()
                       .beforeCommit(
                           () -> {
-                            headers.forEach(exchange.getResponse().getHeaders()::set);
+                            // another limit filter of the call (a product's) lists its own too
+                            headers.forEach(
+                                (name, value) -> addToList(exchange.getResponse(), name, value));
                             return Mono.empty();
                           });
                   return chain.filter(exchange);
@@ -139,6 +142,11 @@ public final class RateLimitGatewayFilterFactory
           policy, true, probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForReset()));
     }
     return new Outcome(policy, false, 0, Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())));
+  }
+
+  private static void addToList(ServerHttpResponse response, String name, String value) {
+    String earlier = response.getHeaders().getFirst(name);
+    response.getHeaders().set(name, earlier == null ? value : earlier + ", " + value);
   }
 
   /** {@code RateLimit-Policy} and {@code RateLimit} for the policies checked. */
@@ -175,7 +183,14 @@ public final class RateLimitGatewayFilterFactory
             String header = exchange.getRequest().getHeaders().getFirst(key.header());
             yield header == null ? "-" : Hashes.sha256(header);
           }
+          case SUBSCRIPTION ->
+              exchange.getAttributeOrDefault(RateLimitKey.SUBSCRIPTION_ATTRIBUTE, "-");
         };
+    return bucketKey(policy, value);
+  }
+
+  /** The bucket of one value of a policy's key, e.g. of one subscription id. */
+  public static String bucketKey(RateLimitPolicy policy, String value) {
     // limit and window in the key: a changed policy starts fresh buckets instead of old ones
     return KEY_PREFIX
         + policy.name()
@@ -184,7 +199,7 @@ public final class RateLimitGatewayFilterFactory
         + "/"
         + policy.window().toSeconds()
         + ":"
-        + key
+        + policy.key()
         + ":"
         + value;
   }
@@ -201,19 +216,22 @@ public final class RateLimitGatewayFilterFactory
     return window.toSeconds() + " s";
   }
 
+  /** The bucket configuration of a policy. */
+  public static BucketConfiguration configuration(RateLimitPolicy policy) {
+    return BucketConfiguration.builder()
+        .addLimit(
+            Bandwidth.builder()
+                .capacity(policy.limit())
+                // a full quota at the start of each window: "20 per 10 s", not a trickle
+                .refillIntervally(policy.limit(), policy.window())
+                .build())
+        .build();
+  }
+
   /** A policy with its bucket configuration, built once per route. */
   private record Prepared(RateLimitPolicy policy, BucketConfiguration configuration) {
     Prepared(RateLimitPolicy policy) {
-      this(
-          policy,
-          BucketConfiguration.builder()
-              .addLimit(
-                  Bandwidth.builder()
-                      .capacity(policy.limit())
-                      // a full quota at the start of each window: "20 per 10 s", not a trickle
-                      .refillIntervally(policy.limit(), policy.window())
-                      .build())
-              .build());
+      this(policy, RateLimitGatewayFilterFactory.configuration(policy));
     }
   }
 }

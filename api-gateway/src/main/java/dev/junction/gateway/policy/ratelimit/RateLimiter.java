@@ -16,6 +16,18 @@ public interface RateLimiter extends AutoCloseable {
    */
   Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration, Duration window);
 
+  /**
+   * What is left in the bucket of {@code key}, without taking anything; a bucket that does not
+   * exist (never used, or expired) is full.
+   */
+  Mono<Usage> usage(String key, BucketConfiguration configuration, Duration window);
+
+  /**
+   * @param remaining calls still admitted in the current window
+   * @param nanosToReset time until the bucket is full again (0 when it is full)
+   */
+  record Usage(long remaining, long nanosToReset) {}
+
   @Override
   void close();
 }

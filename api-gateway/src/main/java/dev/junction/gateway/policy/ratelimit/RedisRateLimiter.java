@@ -68,6 +68,24 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
+  public Mono<Usage> usage(String key, BucketConfiguration configuration, Duration window) {
+    // a plain proxy: the verbose API reports the bucket's state, which batching does not
+    AsyncBucketProxy bucket =
+        buckets
+            .builder()
+            .build(
+                key.getBytes(StandardCharsets.UTF_8),
+                () -> CompletableFuture.completedFuture(configuration));
+    return Mono.fromFuture(() -> bucket.asVerbose().getAvailableTokens())
+        .map(
+            result ->
+                new Usage(
+                    result.getDiagnostics().getAvailableTokens(),
+                    result.getDiagnostics().calculateFullRefillingTime()))
+        .timeout(timeout);
+  }
+
+  @Override
   public void close() {
     proxies.invalidateAll();
   }

@@ -137,6 +137,11 @@ class RateLimitGatewayFilterFactoryTest {
           }
 
           @Override
+          public Mono<Usage> usage(String key, BucketConfiguration configuration, Duration window) {
+            return Mono.error(new IllegalStateException("redis down"));
+          }
+
+          @Override
           public void close() {}
         };
     GatewayFilter filter = filter(broken, THREE_PER_10S);
@@ -164,5 +169,26 @@ class RateLimitGatewayFilterFactoryTest {
         .containsEntry("RateLimit-Policy", "\"burst\";q=1;w=1")
         .containsKey("Retry-After");
     assertThat(Map.copyOf(refused.headers()).get("RateLimit")).startsWith("\"burst\";r=0");
+  }
+
+  @Test
+  void twoLimitFiltersOfOneCallListBothPolicies() {
+    RateLimitPolicy product =
+        new RateLimitPolicy(
+            "starter.quota",
+            5,
+            Duration.ofSeconds(60),
+            new RateLimitKey(RateLimitKey.Kind.CLIENT, null));
+    GatewayFilter first = filter(new LocalRateLimiter(100), product);
+    GatewayFilter second = filter(new LocalRateLimiter(100), THREE_PER_10S);
+    ServerWebExchange exchange = call("shop");
+
+    first.filter(exchange, e -> run(second, e)).block();
+
+    assertThat(passed).hasValue(1);
+    assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit-Policy"))
+        .isEqualTo("\"starter.quota\";q=5;w=60, \"pets-v1\";q=3;w=10");
+    assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit"))
+        .matches("\"starter.quota\";r=4;t=(59|60), \"pets-v1\";r=2;t=(9|10)");
   }
 }

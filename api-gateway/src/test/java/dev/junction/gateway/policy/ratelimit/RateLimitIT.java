@@ -3,6 +3,7 @@ package dev.junction.gateway.policy.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.junction.gateway.GatewayTestSupport;
+import dev.junction.gateway.subscription.SubscriptionScenario;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two gateway instances sharing one Redis (127.0.0.1:6379) enforce one limit: whichever instance a
- * call reaches, the total admitted stays within 5% of the limit.
+ * call reaches, the total admitted stays within 5% of the limit. The same two instances share the
+ * subscriptions topic: a key created on one works on the other, and its product's quota is one
+ * quota across both.
  */
 class RateLimitIT {
 
@@ -54,14 +57,16 @@ class RateLimitIT {
             mock: {status: 200, body: {pong: true}}
         """
             .formatted(LIMIT));
+    Path products = SubscriptionScenario.writeCatalogAndProducts(catalog);
     String redis = "--junction.gateway.redis.url=" + REDIS;
+    String productsDir = "--junction.gateway.products-dir=" + products;
     // the store fails open after its timeout (see docs/policies.md): on a loaded machine the
     // default 500 ms would admit calls without counting them, which is not what this test is about
     String patient = "--junction.gateway.redis.timeout=10s";
     gateways =
         List.of(
-            stack.startGateway(catalog, 0, redis, patient),
-            stack.startGateway(catalog, 1, redis, patient));
+            stack.startGateway(catalog, 0, redis, productsDir, patient),
+            stack.startGateway(catalog, 1, redis, productsDir, patient));
     token = stack.token("load-test", "");
   }
 
@@ -88,6 +93,21 @@ class RateLimitIT {
         .isBetween((int) (LIMIT * 0.95), (int) (LIMIT * 1.05));
     assertThat(statuses.keySet()).containsOnly(200, 429);
     assertThat(statuses.get(429).get()).isEqualTo(2 * LIMIT - admitted);
+  }
+
+  @Test
+  void subscriptionKeyCreatedOnOneInstanceWorksOnTheOtherWithinItsProductAndQuota() {
+    new SubscriptionScenario(stack, gateways.get(0), gateways.get(1)).keyAcrossInstances();
+  }
+
+  @Test
+  void suspendedRegeneratedAndCancelledKeysAreRefused() {
+    new SubscriptionScenario(stack, gateways.get(0), gateways.get(1)).keyLifecycle();
+  }
+
+  @Test
+  void subscriptionsExportWithHashesOnlyAndImportAllOrNothing() {
+    new SubscriptionScenario(stack, gateways.get(0), gateways.get(1)).exportAndImport();
   }
 
   /** {@code count} calls with one API key, alternating between the instances, 32 at a time. */

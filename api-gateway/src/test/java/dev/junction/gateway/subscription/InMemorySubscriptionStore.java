@@ -1,0 +1,40 @@
+package dev.junction.gateway.subscription;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A store without Kafka, for unit tests: the index, with positions counted here. */
+public final class InMemorySubscriptionStore implements SubscriptionStore {
+
+  private final SubscriptionIndex index = new SubscriptionIndex();
+  private final AtomicLong position = new AtomicLong();
+
+  @Override
+  public Optional<Subscription> byId(String id) {
+    return index.byId(id);
+  }
+
+  @Override
+  public Optional<Subscription> byKeyHash(String keyHash) {
+    return index.byKeyHash(keyHash);
+  }
+
+  @Override
+  public Collection<Subscription> all() {
+    return index.all();
+  }
+
+  @Override
+  public CompletableFuture<Void> put(Subscription subscription) {
+    index.apply(subscription.id(), subscription, position.incrementAndGet());
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> remove(String id) {
+    index.apply(id, null, position.incrementAndGet());
+    return CompletableFuture.completedFuture(null);
+  }
+}
