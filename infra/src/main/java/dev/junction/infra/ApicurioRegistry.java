@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -62,9 +63,13 @@ public final class ApicurioRegistry implements AutoCloseable {
   /** Starts the registry and waits until {@code /health/ready} answers UP. */
   public static ApicurioRegistry start(Settings settings) {
     Path dir = InfraPaths.apicurioDir();
-    List<String> command =
+    Path runJar = dir.resolve("quarkus-run.jar");
+    ClassDataSharing.Plan cds = ClassDataSharing.plan("apicurio", List.of(runJar));
+    List<String> command = new ArrayList<>();
+    command.add(ChildProcess.javaBinary());
+    command.addAll(cds.jvmOptions());
+    command.addAll(
         List.of(
-            ChildProcess.javaBinary(),
             "-Xmx" + settings.heapMb() + "m",
             "-Djava.awt.headless=true",
             "-Dquarkus.http.host=127.0.0.1",
@@ -73,10 +78,11 @@ public final class ApicurioRegistry implements AutoCloseable {
             "-Dquarkus.management.port=" + settings.managementPort(),
             "-Dquarkus.log.console.json=false",
             "-jar",
-            dir.resolve("quarkus-run.jar").toString());
+            runJar.toString()));
     ChildProcess process =
         ChildProcess.start(
             "apicurio[" + settings.name() + "]", command, dir, Map.of(), settings.logFile());
+    process.whenExited(cds::exited);
     ApicurioRegistry registry = new ApicurioRegistry(settings, process);
     try {
       Readiness.await(

@@ -101,6 +101,11 @@ public final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Runs {@code action} once the process has exited, however it ended. */
+  public void whenExited(Runnable action) {
+    process.onExit().thenRun(action);
+  }
+
   /** Fails with the end of the log when the process has exited, e.g. while waiting for it. */
   public void requireAlive() {
     if (!process.isAlive()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -163,9 +164,12 @@ public final class KafkaBroker implements AutoCloseable {
       if (!Files.exists(settings.dataDir().resolve("meta.properties"))) {
         format(settings, classpath, serverProperties, log4j);
       }
-      List<String> command =
+      ClassDataSharing.Plan cds = ClassDataSharing.plan("kafka", ClassDataSharing.jarsIn(lib));
+      List<String> command = new ArrayList<>();
+      command.add(ChildProcess.javaBinary());
+      command.addAll(cds.jvmOptions());
+      command.addAll(
           List.of(
-              ChildProcess.javaBinary(),
               "-Xms" + Math.min(256, settings.heapMb()) + "m",
               "-Xmx" + settings.heapMb() + "m",
               "-XX:+UseG1GC",
@@ -174,10 +178,11 @@ public final class KafkaBroker implements AutoCloseable {
               "-cp",
               classpath,
               "kafka.Kafka",
-              serverProperties.toString());
+              serverProperties.toString()));
       ChildProcess process =
           ChildProcess.start(
               "kafka[" + settings.name() + "]", command, configDir, Map.of(), settings.logFile());
+      process.whenExited(cds::exited);
       KafkaBroker broker = new KafkaBroker(settings, process);
       try {
         Readiness.await(process, settings.startTimeout(), broker::answersAdminRequests);

@@ -1,6 +1,7 @@
 package dev.junction.standalone.stack;
 
 import dev.junction.infra.ChildProcess;
+import dev.junction.infra.ClassDataSharing;
 import dev.junction.infra.InfraException;
 import dev.junction.infra.Readiness;
 import java.net.http.HttpClient;
@@ -64,8 +65,11 @@ public final class ServiceProcess {
       Map<String, String> env,
       Path logDir,
       Path workDir) {
+    ClassDataSharing.Plan cds =
+        ClassDataSharing.plan(jar.getFileName().toString().replace(".jar", ""), List.of(jar));
     List<String> command = new ArrayList<>();
     command.add(ChildProcess.javaBinary());
+    command.addAll(cds.jvmOptions());
     command.addAll(
         List.of(
             "-Xms" + Math.min(256, heapMb) + "m",
@@ -75,7 +79,10 @@ public final class ServiceProcess {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);
-    return ChildProcess.start(name, command, workDir, env, logDir.resolve(name + ".log"));
+    ChildProcess process =
+        ChildProcess.start(name, command, workDir, env, logDir.resolve(name + ".log"));
+    process.whenExited(cds::exited);
+    return process;
   }
 
   public static void awaitReady(ChildProcess process, int port) {

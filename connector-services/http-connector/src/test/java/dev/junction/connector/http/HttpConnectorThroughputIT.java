@@ -26,16 +26,17 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * How many commands one connector instance answers per second against a fast local backend: a burst
- * of commands on 8 partitions, each a GET answered at once, measured from the first send to the
- * last reply, with each command's send-to-reply latency. Logs the figures; asserts that every
- * command was answered {@code SUCCEEDED}.
+ * A burst of commands on 8 partitions to one connector instance, each a GET a fast local backend
+ * answers at once: every command is answered {@code SUCCEEDED} and calls the backend once. The rate
+ * and send-to-reply latency are logged as an indication only: the measurement, next to a raw Kafka
+ * round trip on the same broker, is {@code bin/junction bench --connector-only} (see
+ * docs/benchmarks.md).
  */
 class HttpConnectorThroughputIT {
 
   private static final Logger log = LoggerFactory.getLogger(HttpConnectorThroughputIT.class);
-  private static final int WARM_UP = 2_000;
-  private static final int COMMANDS = 10_000;
+  private static final int WARM_UP = 300;
+  private static final int COMMANDS = 2_000;
 
   private static ConnectorTestBed bed;
   private static TestBackend backend;
@@ -66,7 +67,7 @@ class HttpConnectorThroughputIT {
   }
 
   @Test
-  void answersABurstOfCommandsAndReportsTheRate() throws Exception {
+  void answersEveryCommandOfABurstOnce() throws Exception {
     burst(WARM_UP); // JIT, connections, consumer assignment
 
     Map<String, Long> sentAt = new HashMap<>();
