@@ -23,8 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * saves about a minute on a two-core machine.
  *
  * <p>The stack serves a copy of the sample catalog, workflows and products in {@link
- * #configHome()}: a test
- * may change them, and must put them back as it found them.
+ * #configHome()}: a test may change them, and must put them back as it found them.
  *
  * <p>A test class gets it as a parameter of its {@code @BeforeAll} method, with
  * {@code @ExtendWith(SampleStack.Resolver.class)}.
