@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,10 +99,7 @@ public final class TopicProvisioner {
    */
   public void requireCoPartitioned(String first, String second) {
     try (Admin admin = Admin.create(adminConfig)) {
-      Map<String, TopicDescription> topics =
-          await(
-              admin.describeTopics(List.of(first, second)).allTopicNames(),
-              "describe topics " + first + " and " + second);
+      Map<String, TopicDescription> topics = describe(admin, first, second);
       int a = topics.get(first).partitions().size();
       int b = topics.get(second).partitions().size();
       if (a != b) {
@@ -115,6 +113,33 @@ public final class TopicProvisioner {
                 + " ("
                 + b
                 + " partitions) must have the same number of partitions: both are keyed by run id");
+      }
+    }
+  }
+
+  /**
+   * Describes the two topics, waiting while the broker does not know one yet: a topic that another
+   * service has just created (services may start side by side) can be listed before it is
+   * described.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, String first, String second) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        return await(
+            admin.describeTopics(List.of(first, second)).allTopicNames(),
+            "describe topics " + first + " and " + second);
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
   }

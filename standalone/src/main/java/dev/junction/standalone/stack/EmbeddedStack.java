@@ -105,23 +105,15 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     kafka = join(kafkaStart);
     registry = join(registryStart);
-    // the services start side by side (none needs another to be ready), but the first gateway
-    // creates its topics before the others look for them
-    List<Runnable> readiness = new ArrayList<>();
     if (workflowServices) {
-      readiness.addAll(startWorkflowServices());
+      startWorkflowServices();
     }
-    if (!settings.gatewayPorts().isEmpty()) {
-      readiness.add(startGateway(0, settings.gatewayPorts().getFirst()));
-    }
-    readiness.forEach(Runnable::run);
-    for (int i = 1; i < settings.gatewayPorts().size(); i++) {
-      startGateway(i, settings.gatewayPorts().get(i)).run();
+    for (int i = 0; i < settings.gatewayPorts().size(); i++) {
+      startGateway(i, settings.gatewayPorts().get(i));
     }
   }
 
-  /** Starts the orchestrator and the http-connector; returns what waits for their readiness. */
-  private List<Runnable> startWorkflowServices() {
+  private void startWorkflowServices() {
     ChildProcess orchestrator =
         startService(
             "orchestrator", "orchestrator", settings.orchestratorPort(), orchestratorSettings());
@@ -131,16 +123,15 @@ public final class EmbeddedStack implements AutoCloseable {
             "connector-services/http-connector",
             settings.connectorPort(),
             connectorSettings());
-    return List.of(
-        () -> ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort()),
-        () -> ServiceProcess.awaitReady(connector, settings.connectorPort()));
+    ServiceProcess.awaitReady(orchestrator, settings.orchestratorPort());
+    ServiceProcess.awaitReady(connector, settings.connectorPort());
   }
 
   /**
-   * Starts the gateway instance owning reply partition {@code instanceIndex}; returns what waits
-   * for its readiness. The embedded default runs one; tests and {@code --gateways N} run more.
+   * Starts the gateway instance owning reply partition {@code instanceIndex} and waits for it. The
+   * embedded default runs one; tests and {@code --gateways N} run more.
    */
-  private Runnable startGateway(int instanceIndex, int port) {
+  private void startGateway(int instanceIndex, int port) {
     ChildProcess gateway =
         startService(
             "api-gateway-" + instanceIndex, "api-gateway", port, gatewaySettings(instanceIndex));
@@ -148,11 +139,11 @@ public final class EmbeddedStack implements AutoCloseable {
       gateways.add(gateway);
     }
     if (settings.gatewayTls() == null) {
-      return () -> ServiceProcess.awaitReady(gateway, port);
+      ServiceProcess.awaitReady(gateway, port);
+    } else {
+      ServiceProcess.awaitReady(
+          gateway, settings.gatewayUrl(instanceIndex), settings.security().httpClient());
     }
-    return () ->
-        ServiceProcess.awaitReady(
-            gateway, settings.gatewayUrl(instanceIndex), settings.security().httpClient());
   }
 
   private ChildProcess startService(

@@ -197,12 +197,9 @@ public final class ProcessStack {
       gateways.add(define("api-gateway-" + i, () -> startGateway(instance)));
     }
     startTogether(List.of(KAFKA, REGISTRY, ISSUER, BACKEND));
-    // the first gateway creates its topics beside the workflow services (none needs another to
-    // be ready); the other gateways find them
-    startTogether(
-        Stream.of(orchestrators.stream(), Stream.of(CONNECTOR), gateways.stream().limit(1))
-            .flatMap(names -> names)
-            .toList());
+    startTogether(Stream.concat(orchestrators.stream(), Stream.of(CONNECTOR)).toList());
+    // the first gateway creates its topics alone; the others find them
+    startTogether(gateways.subList(0, 1));
     startTogether(gateways.subList(1, gateways.size()));
   }
 
