@@ -44,6 +44,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,17 +96,31 @@ class CompositeApiIT {
   }
 
   @AfterAll
-  static void stopTheEmptyRegistry() throws IOException {
+  static void stopTheEmptyRegistry() {
     if (emptyRegistry != null) {
       emptyRegistry.close();
     }
-    // the stack is shared: if the export/import test stopped half way, put the sample back
+  }
+
+  /**
+   * The stack is shared: if the export/import test stopped half way, put the sample back and wait
+   * until both gateways serve it again, so that neither the next test nor the next class fails for
+   * it.
+   */
+  @AfterEach
+  void restoreTheSampleIfATestLeftItEmpty() throws IOException {
     try (Stream<Path> apis = Files.list(configHome.resolve("apis"))) {
-      if (apis.findAny().isEmpty()) {
-        SampleStack.copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
-        SampleStack.copyTree(
-            InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
+      if (apis.findAny().isPresent()) {
+        return;
       }
+    }
+    SampleStack.copyTree(InfraPaths.home().resolve("apis"), configHome.resolve("apis"));
+    SampleStack.copyTree(InfraPaths.home().resolve("workflows"), configHome.resolve("workflows"));
+    for (int gateway = 0; gateway < 2; gateway++) {
+      int g = gateway;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> postOrder(g, token, String.format(ORDER, "sku-1")).statusCode() == 201);
     }
   }
 
@@ -287,6 +302,15 @@ class CompositeApiIT {
     source.register(subject, v2);
     HttpResponse<String> orderBefore = postOrder(0, token, String.format(ORDER, "sku-1"));
     HttpResponse<String> petBefore = get(0, "/petstore/v3/pet/10");
+    // a subscriber's key to the sample product: the export holds its hash, the restore revives it
+    HttpResponse<String> subscribed =
+        send(
+            0, "POST", "/subscriptions", token, "{\"product\":\"starter\",\"displayName\":\"it\"}");
+    assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+    String key = JSON.readTree(subscribed.body()).path("key").asString();
+    String subscriptionId =
+        JSON.readTree(subscribed.body()).path("subscription").path("id").asString();
+    assertThat(withKey(0, key).statusCode()).isEqualTo(200);
     Path export = Files.createTempDirectory("junction-composite-it-export-").resolve("export");
     List<String> stackOptions = List.of("--home", configHome.toString());
 
@@ -294,6 +318,8 @@ class CompositeApiIT {
     // empty the stack: every gateway stops serving the sample API
     deleteContents(configHome.resolve("apis"));
     deleteContents(configHome.resolve("workflows"));
+    assertThat(send(0, "DELETE", "/subscriptions/" + subscriptionId, token, null).statusCode())
+        .isEqualTo(204);
     for (int gateway = 0; gateway < 2; gateway++) {
       int g = gateway;
       await()
@@ -308,6 +334,9 @@ class CompositeApiIT {
     try (Stream<Path> left = Files.list(configHome.resolve("apis"))) {
       dryRunChangedNothing = left.findAny().isEmpty() && restored.subjects().equals(restoredBefore);
     }
+    // the deleted subscription stays deleted through the dry run
+    int keyAfterDryRun =
+        send(0, "GET", "/subscriptions/" + subscriptionId, token, null).statusCode();
     Command imported =
         config("import", export, stackOptions, "--registry", emptyRegistry.registryUrl());
     Command importedAgain =
@@ -316,13 +345,20 @@ class CompositeApiIT {
     assertThat(orderBefore.statusCode()).as(orderBefore.body()).isEqualTo(201);
     assertThat(exported.status()).as(exported.output()).isZero();
     assertThat(exported.output()).contains("apis         5 file(s)", "workflows    1 file(s)");
+    assertThat(exported.output()).containsPattern("subscriptions [1-9][0-9]* subscription\\(s\\)");
+    assertThat(export.resolve("subscriptions/subscriptions.json"))
+        .content()
+        .contains(subscriptionId, "\"keyHash\"")
+        .doesNotContain(key);
     assertThat(dryRun.status()).as(dryRun.output()).isZero();
     assertThat(dryRun.output())
         .contains("apis: 5 added, 0 changed, 0 removed, 0 unchanged")
         .contains("workflows: 1 added")
         .contains("  + " + subject + " (2 version(s); compatibility FULL)")
+        .contains("  + " + subscriptionId + " (starter, sub:junction-sample, ACTIVE)")
         .contains("Dry run: nothing was changed.");
     assertThat(dryRunChangedNothing).isTrue();
+    assertThat(keyAfterDryRun).isEqualTo(404);
     assertThat(imported.status()).as(imported.output()).isZero();
     assertThat(importedAgain.status()).isZero();
     assertThat(importedAgain.output())
@@ -358,7 +394,35 @@ class CompositeApiIT {
       HttpResponse<String> petAfter = get(g, "/petstore/v3/pet/10");
       assertThat(petAfter.statusCode()).isEqualTo(petBefore.statusCode());
       assertThat(JSON.readTree(petAfter.body())).isEqualTo(JSON.readTree(petBefore.body()));
+      // the restored subscription's key, which its owner kept, works again on every gateway
+      assertThat(withKey(g, key).statusCode()).isEqualTo(200);
     }
+  }
+
+  /** The Petstore with a subscription key and no token. */
+  private static HttpResponse<String> withKey(int gateway, String key) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(settings.gatewayUrl(gateway) + "/petstore/v3/pet/10"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Junction-Subscription-Key", key)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> send(
+      int gateway, String method, String path, String bearer, String json) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(settings.gatewayUrl(gateway) + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -453,13 +517,19 @@ class CompositeApiIT {
     List<String> arguments = new ArrayList<>(List.of(export.toString()));
     arguments.addAll(stackOptions);
     arguments.addAll(List.of(options));
+    arguments.addAll(List.of("--gateway", settings.gatewayUrl(0)));
     ByteArrayOutputStream output = new ByteArrayOutputStream();
+    // the gateway's subscriptions, with an operator token of the stack's sample client
+    Map<String, String> environment =
+        Map.of(
+            "JUNCTION_GATEWAY_TOKEN_URL", settings.tokenUrl(),
+            "JUNCTION_GATEWAY_CLIENT_SECRET", settings.clientSecret());
     int status =
         ConfigCommand.run(
             command,
             InfraPaths.home(),
             arguments,
-            Map.of(),
+            environment,
             new PrintStream(output, true, StandardCharsets.UTF_8));
     return new Command(status, output.toString(StandardCharsets.UTF_8));
   }

@@ -91,8 +91,13 @@ public final class SubscriptionRoutes {
                                 Mono.error(invalid("a JSON export document is required"))))
                     .flatMap(
                         both ->
-                            Mono.fromFuture(subscriptions.importAll(both.getT1(), both.getT2())))
-                    .flatMap(count -> ok(Map.of("imported", count))))
+                            dryRun(request)
+                                ? Mono.fromCallable(
+                                        () -> subscriptions.checkImport(both.getT1(), both.getT2()))
+                                    .flatMap(count -> ok(Map.of("imported", 0, "valid", count)))
+                                : Mono.fromFuture(
+                                        subscriptions.importAll(both.getT1(), both.getT2()))
+                                    .flatMap(count -> ok(Map.of("imported", count)))))
         .GET(
             "/subscriptions",
             request ->
@@ -166,6 +171,11 @@ public final class SubscriptionRoutes {
         .POST(
             "/subscriptions/{id}/activate", request -> setState(request, Subscription.State.ACTIVE))
         .build();
+  }
+
+  /** {@code ?dryRun=true}: check, write nothing. */
+  private static boolean dryRun(ServerRequest request) {
+    return request.queryParam("dryRun").map("true"::equals).orElse(false);
   }
 
   private Mono<ServerResponse> setState(ServerRequest request, Subscription.State state) {

@@ -151,6 +151,22 @@ public final class SubscriptionService {
    * @return how many subscriptions were written
    */
   public CompletableFuture<Integer> importAll(Caller caller, Export document) {
+    checkImport(caller, document);
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (Subscription subscription : document.subscriptions()) {
+      writes.add(store.put(subscription));
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenApply(done -> writes.size());
+  }
+
+  /**
+   * Operators: checks an import document as {@link #importAll} does, writing nothing (the dry run
+   * of {@code bin/junction import}).
+   *
+   * @return how many subscriptions an import would write
+   */
+  public int checkImport(Caller caller, Export document) {
     if (!caller.operator()) {
       throw forbidden();
     }
@@ -161,12 +177,7 @@ public final class SubscriptionService {
               "the import document is invalid; nothing was imported: "
                   + String.join("; ", problems)));
     }
-    List<CompletableFuture<Void>> writes = new ArrayList<>();
-    for (Subscription subscription : document.subscriptions()) {
-      writes.add(store.put(subscription));
-    }
-    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-        .thenApply(done -> writes.size());
+    return document.subscriptions().size();
   }
 
   /** Every problem of an import document. */

@@ -298,6 +298,15 @@ public final class SubscriptionScenario {
         stack.send("POST", second + "/subscriptions/import", operator(), broken),
         400,
         "invalid-request");
+    // a dry run checks the document and writes nothing
+    HttpResponse<String> checked =
+        stack.send(
+            "POST", second + "/subscriptions/import?dryRun=true", operator(), exported.body());
+    assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+    assertThat(JSON.readTree(checked.body()).get("valid").asInt())
+        .isEqualTo(document.get("subscriptions").size());
+    assertThat(JSON.readTree(checked.body()).get("imported").asInt()).isZero();
+    assertThat(withKey(first, "/other/v1/ping", key, null).statusCode()).isEqualTo(401);
     HttpResponse<String> imported =
         stack.send("POST", second + "/subscriptions/import", operator(), exported.body());
     assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);

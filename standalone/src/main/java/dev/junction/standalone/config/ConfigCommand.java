@@ -25,14 +25,17 @@ public final class ConfigCommand {
 
         export DIR   write the stack's configuration into DIR (new, empty, or an earlier export):
                      the API catalog (apis/), the workflows (workflows/), the products (products/,
-                     when that folder exists) and every subject of the schema registry with its
-                     versions and compatibility rule (registry/). Secrets are written as references
+                     when that folder exists), every subject of the schema registry with its
+                     versions and compatibility rule (registry/) and the gateway's subscriptions
+                     (subscriptions/, key hashes only). Secrets are written as references
                      ${env:NAME}, listed in DIR/junction-export.yaml.
         import DIR   validate DIR, show what would change (added, changed, removed, unchanged per
                      item), then write the files into the stack's folders (the running gateway and
-                     orchestrator reload them), remove the files the export does not hold, and
-                     register the missing schema versions in order. A failed validation changes
-                     nothing. References ${env:NAME} are read from the environment.
+                     orchestrator reload them), remove the files the export does not hold,
+                     register the missing schema versions in order, and restore the
+                     subscriptions through the gateway (others it holds are left alone). A failed
+                     validation changes nothing. References ${env:NAME} are read from the
+                     environment.
           --dry-run  validate and show what would change; change nothing
 
         --home DIR       the Junction home whose apis/, workflows/ and products/ the stack reads
@@ -42,14 +45,23 @@ public final class ConfigCommand {
         --registry URL   the stack's schema registry: root, v3 or ccompat URL (default
                          $JUNCTION_REGISTRY_URL or %s); an OAuth2-protected one takes
                          the JUNCTION_REGISTRY_* variables of bin/junction schemas help
+        --gateway URL    the gateway whose subscriptions are exported or imported (default
+                         $JUNCTION_GATEWAY_URL or http://127.0.0.1:8080); its operator token is
+                         $JUNCTION_GATEWAY_TOKEN, or one from client credentials:
+                         $JUNCTION_GATEWAY_TOKEN_URL, _CLIENT_ID, _CLIENT_SECRET (default the
+                         embedded stack's issuer and sample client), scope subscriptions:admin
+        --without-subscriptions
+                         leave the subscriptions out (no gateway is called)
 
       Exit status: 0 done (or nothing to do), 1 invalid export or failure, 2 bad usage.
       """
           .formatted(SchemasCommand.DEFAULT_REGISTRY);
 
   private static final Set<String> VALUE_OPTIONS =
-      Set.of("--home", "--apis", "--workflows", "--products", "--registry");
+      Set.of("--home", "--apis", "--workflows", "--products", "--registry", "--gateway");
   private static final String DRY_RUN = "--dry-run";
+  private static final String WITHOUT_SUBSCRIPTIONS = "--without-subscriptions";
+  private static final Set<String> FLAGS = Set.of(DRY_RUN, WITHOUT_SUBSCRIPTIONS, "--help");
 
   private ConfigCommand() {}
 
@@ -66,16 +78,6 @@ public final class ConfigCommand {
       List<String> options,
       Map<String, String> environment,
       PrintStream out) {
-    return run(command, home, options, environment, out, SubscriptionTransfer.NOT_AVAILABLE);
-  }
-
-  static int run(
-      String command,
-      Path home,
-      List<String> options,
-      Map<String, String> environment,
-      PrintStream out,
-      SubscriptionTransfer subscriptions) {
     List<String> arguments;
     try {
       arguments = arguments(options);
@@ -93,6 +95,10 @@ public final class ConfigCommand {
       return 2;
     }
     Path dir = Path.of(arguments.getFirst());
+    SubscriptionTransfer subscriptions =
+        options.contains(WITHOUT_SUBSCRIPTIONS)
+            ? SubscriptionTransfer.leftOut("left out (" + WITHOUT_SUBSCRIPTIONS + ")")
+            : GatewaySubscriptions.from(options, environment);
     try {
       StackConfig stack = stack(home, options, environment);
       return command.equals("export")
@@ -116,6 +122,9 @@ public final class ConfigCommand {
     }
     out.printf(
         "  %-12s %d subject(s), %d version(s)%n", "registry", result.subjects(), result.versions());
+    if (result.subscriptions() >= 0) {
+      out.printf("  %-12s %d subscription(s)%n", "subscriptions", result.subscriptions());
+    }
     for (SecretReferences.Reference secret : result.manifest().secrets()) {
       out.printf(
           "  secret       %s: %s written as ${env:%s}%n",
@@ -158,8 +167,12 @@ public final class ConfigCommand {
     ConfigImport.Applied applied = importer.apply(prepared);
     out.printf(
         "%nImported: %d file(s) written, %d removed, %d schema version(s) registered,"
-            + " %d compatibility rule(s) set.%n",
-        applied.written(), applied.removed(), applied.versions(), applied.rules());
+            + " %d compatibility rule(s) set, %d subscription(s) written.%n",
+        applied.written(),
+        applied.removed(),
+        applied.versions(),
+        applied.rules(),
+        applied.subscriptions());
     return 0;
   }
 
@@ -185,7 +198,7 @@ public final class ConfigCommand {
           throw new IllegalArgumentException(option + " needs a value");
         }
         i++;
-      } else if (option.startsWith("--") && !option.equals(DRY_RUN) && !option.equals("--help")) {
+      } else if (option.startsWith("--") && !FLAGS.contains(option)) {
         throw new IllegalArgumentException("Unknown option " + option);
       } else if (!option.startsWith("--")) {
         arguments.add(option);

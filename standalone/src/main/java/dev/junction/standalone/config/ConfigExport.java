@@ -31,7 +31,17 @@ final class ConfigExport {
    * @param subjects number of registry subjects
    * @param versions number of schema versions
    */
-  record Result(Map<FileKind, Integer> files, int subjects, int versions, Manifest manifest) {}
+  /**
+   * What an export wrote.
+   *
+   * @param subscriptions how many subscriptions, or -1 when they were left out
+   */
+  record Result(
+      Map<FileKind, Integer> files,
+      int subjects,
+      int versions,
+      int subscriptions,
+      Manifest manifest) {}
 
   /**
    * Exports {@code source} into {@code dir}, which must be new, empty, or an earlier export (whose
@@ -44,6 +54,7 @@ final class ConfigExport {
     checkTarget(source, target);
     // read the registry first: if it cannot be reached, nothing has been written
     RegistrySubjects registry = RegistrySubjects.read(source.registry());
+    SubscriptionTransfer.Snapshot subscribed = subscriptions.read();
     try {
       Files.createDirectories(target);
       clearEarlierExport(target);
@@ -76,15 +87,16 @@ final class ConfigExport {
       }
       Files.createDirectories(target.resolve(Manifest.REGISTRY));
       registry.write(target);
-      subscriptions.export(target);
+      subscribed.write(target);
       List<String> notIncluded = new ArrayList<>(registry.skipped());
-      notIncluded.addAll(subscriptions.notes());
+      notIncluded.addAll(subscribed.notes());
       Manifest manifest = new Manifest(kinds, true, secrets, notIncluded);
       manifest.write(target);
       return new Result(
           counts,
           registry.subjects().size(),
           registry.subjects().stream().mapToInt(s -> s.versions().size()).sum(),
+          subscribed.json() == null ? -1 : subscribed.count(),
           manifest);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot export into " + target + ": " + e.getMessage(), e);
@@ -128,6 +140,7 @@ final class ConfigExport {
       parts.add(target.resolve(kind.folder()));
     }
     parts.add(target.resolve(Manifest.REGISTRY));
+    parts.add(target.resolve(SubscriptionTransfer.FOLDER));
     for (Path part : parts) {
       if (Files.exists(part)) {
         try (Stream<Path> paths = Files.walk(part)) {

@@ -88,7 +88,7 @@ final class ConfigImport {
       Manifest manifest) {}
 
   /** What was done. */
-  record Applied(int written, int removed, int versions, int rules) {}
+  record Applied(int written, int removed, int versions, int rules, int subscriptions) {}
 
   /**
    * Reads and validates the export and compares it with the target; changes nothing.
@@ -139,11 +139,14 @@ final class ConfigImport {
     } else {
       sections.add(Section.notIncluded(Manifest.REGISTRY, NOT_INCLUDED));
     }
-    sections.add(subscriptions.plan(exportDir));
+    sections.add(subscriptions.plan(exportDir, problems));
     return new Prepared(new ImportPlan(problems, warnings, sections), files, updates, manifest);
   }
 
-  /** Applies a valid plan: registry first, then workflows, the catalog and products. */
+  /**
+   * Applies a valid plan: registry first, then workflows, the catalog and products, then the
+   * subscriptions (which name products).
+   */
   Applied apply(Prepared prepared) {
     if (!prepared.plan().valid()) {
       throw new IllegalStateException("an invalid plan is never applied");
@@ -160,8 +163,8 @@ final class ConfigImport {
         removed += counts[1];
       }
     }
-    subscriptions.apply(exportDir);
-    return new Applied(written, removed, registered.versions(), registered.rules());
+    int imported = subscriptions.apply(exportDir);
+    return new Applied(written, removed, registered.versions(), registered.rules(), imported);
   }
 
   // ---- reading the export

@@ -199,8 +199,8 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /**
-   * The dev issuer of a stack in this JVM: the sample client with the sample and operator scopes,
-   * tokens for the gateway's audience.
+   * The dev issuer of a stack in this JVM: the sample client with the sample and operator scopes
+   * (runs and subscriptions), tokens for the gateway's audience.
    */
   public static ConfigurableApplicationContext startIssuer(
       int port, Path keyFile, String clientSecret) {
@@ -209,7 +209,11 @@ public final class EmbeddedStack implements AutoCloseable {
         keyFile,
         StackSettings.SAMPLE_CLIENT_ID,
         clientSecret,
-        StackSettings.SAMPLE_SCOPES + " " + StackSettings.OPERATOR_SCOPE,
+        String.join(
+            " ",
+            StackSettings.SAMPLE_SCOPES,
+            StackSettings.OPERATOR_SCOPE,
+            StackSettings.SUBSCRIPTIONS_OPERATOR_SCOPE),
         StackSettings.GATEWAY_AUDIENCE);
   }
 

@@ -52,6 +52,12 @@ public record StackSettings(
   public static final String OPERATOR_SCOPE = "runs:admin";
 
   /**
+   * Scope of every subscription (list, suspend, export, import) at the gateway; the sample client
+   * may ask for it too ({@code bin/junction export} does).
+   */
+  public static final String SUBSCRIPTIONS_OPERATOR_SCOPE = "subscriptions:admin";
+
+  /**
    * The embedded default on its documented ports (gateway 8080). Broker data is fresh at each start
    * because the registry keeps schemas in memory: records written under an earlier registry's ids
    * would not be readable.

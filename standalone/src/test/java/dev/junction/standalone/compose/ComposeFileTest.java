@@ -484,6 +484,7 @@ class ComposeFileTest {
     Set<String> needed = new LinkedHashSet<>(catalogScopes());
     needed.addAll(Arrays.asList(StackSettings.SAMPLE_SCOPES.split(" ")));
     needed.add(StackSettings.OPERATOR_SCOPE);
+    needed.add(StackSettings.SUBSCRIPTIONS_OPERATOR_SCOPE);
     assertThat(needed).hasSizeGreaterThan(1);
     assertThat(needed)
         .allSatisfy(

@@ -75,8 +75,34 @@ class ConfigImportTest {
         .contains("  + create-order.yaml")
         .contains("products: not in the export; the target's are left alone")
         .contains("registry: not in the export")
-        .contains("\nsubscriptions: not exported yet (")
+        .contains("\nsubscriptions: not in the export; the target's are left alone")
         .contains("Dry run: nothing was changed.");
+    assertThat(files(target)).isEmpty();
+  }
+
+  @Test
+  void subscriptionsInTheExportAreLeftOutOnRequestWithoutCallingAGateway() throws IOException {
+    Files.createDirectories(export.resolve("subscriptions"));
+    Files.writeString(export.resolve(SubscriptionTransfer.FILE), "{}");
+
+    int status =
+        importing(Map.of(), "--dry-run", "--without-subscriptions", "--gateway", NO_REGISTRY);
+
+    assertThat(status).as(output()).isZero();
+    assertThat(output()).contains("\nsubscriptions: left out (--without-subscriptions)");
+  }
+
+  @Test
+  void anUnreachableGatewayStopsAnImportOfSubscriptionsBeforeAnythingChanges() throws IOException {
+    Files.createDirectories(export.resolve("subscriptions"));
+    Files.writeString(export.resolve(SubscriptionTransfer.FILE), "{}");
+
+    int status = importing(Map.of("JUNCTION_GATEWAY_TOKEN", "t"), "--gateway", NO_REGISTRY);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(output())
+        .contains("Cannot reach the gateway at " + NO_REGISTRY + " for the subscriptions import")
+        .contains("--without-subscriptions");
     assertThat(files(target)).isEmpty();
   }
 
