@@ -46,6 +46,7 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +58,7 @@ import tools.jackson.databind.json.JsonMapper;
  * two gateway instances, each its own JVM ({@link SampleStack}, shared with the portal's tests).
  */
 @ExtendWith(SampleStack.Resolver.class)
+@Order(SampleStack.ORDER)
 class CompositeApiIT {
 
   private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"%s\",\"quantity\":2}";

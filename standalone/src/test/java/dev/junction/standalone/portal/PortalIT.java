@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * load is timed.
  */
 @ExtendWith(SampleStack.Resolver.class)
+@Order(SampleStack.ORDER)
 class PortalIT {
 
   private static final Logger log = LoggerFactory.getLogger(PortalIT.class);
