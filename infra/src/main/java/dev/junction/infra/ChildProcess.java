@@ -106,6 +106,26 @@ public final class ChildProcess implements AutoCloseable {
     process.onExit().thenRun(action);
   }
 
+  /**
+   * Waits until the process exits, e.g. a command that runs to its end.
+   *
+   * @return its exit code
+   * @throws InfraException when it outlives {@code timeout} (it is stopped then)
+   */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return process.exitValue();
+      }
+      close();
+      throw new InfraException(name + " did not end within " + timeout + "; see " + logFile);
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new InfraException("Interrupted while waiting for " + name, e);
+    }
+  }
+
   /** Fails with the end of the log when the process has exited, e.g. while waiting for it. */
   public void requireAlive() {
     if (!process.isAlive()) {

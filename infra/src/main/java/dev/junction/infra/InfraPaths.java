@@ -39,6 +39,11 @@ public final class InfraPaths {
     return existing(home().resolve("infra/target/apicurio"), "Apicurio Registry");
   }
 
+  /** The unpacked Keycloak distribution, fetched by the build of module {@code infra}. */
+  public static Path keycloakDir() {
+    return existing(home().resolve("infra/target/keycloak"), "Keycloak");
+  }
+
   private static Path existing(Path path, String what) {
     if (!Files.isDirectory(path)) {
       throw new InfraException(

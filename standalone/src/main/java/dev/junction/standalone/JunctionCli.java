@@ -8,6 +8,7 @@ import dev.junction.standalone.config.ConfigCommand;
 import dev.junction.standalone.runs.RunsCommand;
 import dev.junction.standalone.schemas.SchemasCommand;
 import dev.junction.standalone.stack.EmbeddedStack;
+import dev.junction.standalone.stack.IdentityProvider;
 import dev.junction.standalone.stack.ProcessStack;
 import dev.junction.standalone.stack.ServiceSettings;
 import dev.junction.standalone.stack.StackSecurity;
@@ -68,9 +69,11 @@ public final class JunctionCli {
 
           up [--gateways N]             run the embedded stack (broker, registry, dev issuer,
                                         sample backend, orchestrator, http-connector, gateway)
-          up --processes [--gateways N] [--orchestrators N]
+          up --processes [--gateways N] [--orchestrators N] [--idp dev|keycloak]
                                         the same parts, each a process of its own that runs on
-                                        after this command; logs and PIDs in .junction/processes
+                                        after this command; logs and PIDs in .junction/processes;
+                                        --idp keycloak: Keycloak with the compose stack's realm
+                                        instead of the dev issuer
           up ... --tls-cert FILE --tls-key FILE
                                         the gateways on HTTPS: PEM certificate chain (naming
                                         127.0.0.1) and private key (docs/operations.md)
@@ -99,6 +102,11 @@ public final class JunctionCli {
   }
 
   private static int up(List<String> options) throws InterruptedException {
+    if (options.contains("--idp")) {
+      OUT.println(
+          "--idp is an option of the process stack: bin/junction up --processes --idp keycloak");
+      return 2;
+    }
     int gateways = Integer.parseInt(option(options, "--gateways", "1"));
     StackSettings settings =
         withGatewayTls(StackSettings.defaults(InfraPaths.home(), gateways), options);
@@ -175,9 +183,17 @@ public final class JunctionCli {
     int orchestrators = Integer.parseInt(option(options, "--orchestrators", "1"));
     ProcessStack.Settings defaults =
         ProcessStack.Settings.defaults(InfraPaths.home(), gateways, orchestrators);
+    IdentityProvider idp;
+    try {
+      idp = IdentityProvider.parse(option(options, "--idp", "dev"));
+    } catch (IllegalArgumentException e) {
+      OUT.println(e.getMessage());
+      return 2;
+    }
     ProcessStack.Settings settings =
         new ProcessStack.Settings(
-            withGatewayTls(defaults.stack(), options), defaults.orchestratorPorts());
+            withGatewayTls(defaults.stack(), options).withIdentityProvider(idp),
+            defaults.orchestratorPorts());
     StackSettings stack = settings.stack();
     long started = System.nanoTime();
     OUT.println("Starting the process stack (logs in " + stack.logDir() + ") ...");
@@ -194,7 +210,7 @@ public final class JunctionCli {
 
         The process stack is ready (%.1f s); it runs on until `bin/junction down`.
 
-        %s  Dev issuer       %s   (client %s)
+        %s  %-16s %s   (client %s)
           Schema registry  http://127.0.0.1:%d
           Kafka            127.0.0.1:%d
           Logs             %s
@@ -207,6 +223,7 @@ public final class JunctionCli {
         """,
         Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0,
         services,
+        idp == IdentityProvider.KEYCLOAK ? "Keycloak" : "Dev issuer",
         stack.issuerUrl(),
         StackSettings.SAMPLE_CLIENT_ID,
         stack.registryPort(),
@@ -228,7 +245,9 @@ public final class JunctionCli {
   }
 
   private static int token(List<String> options) {
-    StackSettings settings = StackSettings.defaults(Path.of("."), 1);
+    StackSettings settings =
+        StackSettings.defaults(Path.of("."), 1)
+            .withIdentityProvider(ProcessStack.defaultStackIdentityProvider(InfraPaths.home()));
     String tokenUrl = option(options, "--token-url", settings.tokenUrl());
     String scope = option(options, "--scope", StackSettings.SAMPLE_SCOPES);
     OUT.println(

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>A test class gets it as a parameter of its {@code @BeforeAll} method, with
  * {@code @ExtendWith(SampleStack.Resolver.class)}, and runs after the other classes with
  * {@code @Order(SampleStack.ORDER)} (junit-platform.properties orders classes by that annotation):
- * the stack then never runs beside another class's processes, which on two cores made those
- * classes about a fifth slower.
+ * the stack then never runs beside another class's processes, which on two cores made those classes
+ * about a fifth slower.
  */
 public final class SampleStack implements AutoCloseable {
 

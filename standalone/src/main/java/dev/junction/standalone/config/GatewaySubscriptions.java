@@ -1,9 +1,11 @@
 package dev.junction.standalone.config;
 
+import dev.junction.infra.InfraPaths;
 import dev.junction.standalone.JunctionCli;
 import dev.junction.standalone.config.ImportPlan.Change;
 import dev.junction.standalone.config.ImportPlan.Item;
 import dev.junction.standalone.config.ImportPlan.Section;
+import dev.junction.standalone.stack.ProcessStack;
 import dev.junction.standalone.stack.StackSettings;
 import dev.junction.standalone.stack.TokenClient;
 import java.io.IOException;
@@ -76,7 +78,10 @@ final class GatewaySubscriptions implements SubscriptionTransfer {
     }
     String tokenUrl =
         env.getOrDefault(
-            "JUNCTION_GATEWAY_TOKEN_URL", StackSettings.defaults(Path.of("."), 1).tokenUrl());
+            "JUNCTION_GATEWAY_TOKEN_URL",
+            StackSettings.defaults(Path.of("."), 1)
+                .withIdentityProvider(ProcessStack.defaultStackIdentityProvider(InfraPaths.home()))
+                .tokenUrl());
     String clientId =
         env.getOrDefault("JUNCTION_GATEWAY_CLIENT_ID", StackSettings.SAMPLE_CLIENT_ID);
     String secret =

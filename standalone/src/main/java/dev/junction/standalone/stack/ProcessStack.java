@@ -5,6 +5,7 @@ import dev.junction.infra.ChildProcess;
 import dev.junction.infra.FreePorts;
 import dev.junction.infra.InfraException;
 import dev.junction.infra.KafkaBroker;
+import dev.junction.infra.KeycloakServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -12,10 +13,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process stack ({@code bin/junction up --processes}): a KRaft broker, Apicurio Registry, the
- * dev issuer, the sample backend and each Junction service as a JVM of its own, which outlive the
- * command that started them. Each part logs to {@code <dir>/logs/<name>.log} and has its PID in
- * {@code <dir>/pids/<name>.pid}; {@link #stop(Path)} ({@code bin/junction down}) stops them all.
- * Services get their settings as environment variables, the same ones {@code docker-compose.yml}
- * gives them.
+ * dev issuer or Keycloak, the sample backend and each Junction service as a JVM of its own, which
+ * outlive the command that started them. Each part logs to {@code <dir>/logs/<name>.log} and has
+ * its PID in {@code <dir>/pids/<name>.pid}; {@link #stop(Path)} ({@code bin/junction down}) stops
+ * them all. Services get their settings as environment variables, the same ones {@code
+ * docker-compose.yml} gives them.
  */
 public final class ProcessStack {
 
@@ -46,6 +49,7 @@ public final class ProcessStack {
   private static final String KAFKA = "kafka";
   private static final String REGISTRY = "apicurio";
   private static final String ISSUER = "dev-issuer";
+  private static final String KEYCLOAK = "keycloak";
   private static final String BACKEND = "sample-backend";
   private static final String CONNECTOR = "http-connector";
 
@@ -63,6 +67,11 @@ public final class ProcessStack {
 
     public Settings(StackSettings stack, List<Integer> orchestratorPorts) {
       this(stack, orchestratorPorts, Map.of());
+    }
+
+    /** The same stack with its tokens from {@code provider}. */
+    public Settings withIdentityProvider(IdentityProvider provider) {
+      return new Settings(stack.withIdentityProvider(provider), orchestratorPorts, tracing);
     }
 
     /** The same stack, every service exporting its spans to {@code otlpEndpoint}. */
@@ -176,7 +185,8 @@ public final class ProcessStack {
     StackSettings s = settings.stack();
     define(KAFKA, this::startKafka);
     define(REGISTRY, this::startRegistry);
-    define(ISSUER, this::startIssuer);
+    String issuer = s.identityProvider() == IdentityProvider.KEYCLOAK ? KEYCLOAK : ISSUER;
+    define(issuer, issuer.equals(KEYCLOAK) ? this::startKeycloak : this::startIssuer);
     define(BACKEND, this::startBackend);
     List<String> orchestrators = new ArrayList<>();
     for (int i = 0; i < settings.orchestratorPorts().size(); i++) {
@@ -196,7 +206,7 @@ public final class ProcessStack {
       int instance = i;
       gateways.add(define("api-gateway-" + i, () -> startGateway(instance)));
     }
-    startTogether(List.of(KAFKA, REGISTRY, ISSUER, BACKEND));
+    startTogether(List.of(KAFKA, REGISTRY, issuer, BACKEND));
     startTogether(Stream.concat(orchestrators.stream(), Stream.of(CONNECTOR)).toList());
     // the first gateway creates its topics alone; the others find them
     startTogether(gateways.subList(0, 1));
@@ -282,6 +292,38 @@ public final class ProcessStack {
                 s.home()));
     ServiceProcess.awaitHttp(issuer, s.jwkSetUrl(), "keys");
     return issuer;
+  }
+
+  /**
+   * Keycloak with the compose stack's realm ({@code deploy/keycloak/junction-realm.json}): the
+   * sample client's secret is the stack's; the realm's other clients (registry, Prometheus) get
+   * random secrets, as nothing in the process stack uses them.
+   */
+  private ChildProcess startKeycloak() {
+    StackSettings s = settings.stack();
+    KeycloakServer keycloak =
+        KeycloakServer.start(
+            new KeycloakServer.Settings(
+                IdentityProvider.KEYCLOAK_REALM,
+                s.issuerPort(),
+                FreePorts.next(),
+                s.home().resolve("deploy").resolve("keycloak").resolve("junction-realm.json"),
+                IdentityProvider.KEYCLOAK_REALM,
+                Map.of(
+                    "JUNCTION_SAMPLE_CLIENT_SECRET", s.clientSecret(),
+                    "JUNCTION_REGISTRY_CLIENT_SECRET", randomSecret(),
+                    "JUNCTION_PROMETHEUS_CLIENT_SECRET", randomSecret()),
+                s.dataDir().resolve(KEYCLOAK),
+                s.logDir().resolve(KEYCLOAK + ".log"),
+                512,
+                Duration.ofSeconds(180)));
+    return recorded(KEYCLOAK, keycloak.process());
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private ChildProcess startBackend() {
@@ -526,6 +568,17 @@ public final class ProcessStack {
                         .map(Instant::toString)
                         .map(recordedStart::equals)
                         .orElse(true));
+  }
+
+  /**
+   * The identity provider of the default process stack ({@code bin/junction up --processes}) when
+   * it runs Keycloak, else the dev issuer: the one {@code bin/junction token} asks.
+   */
+  public static IdentityProvider defaultStackIdentityProvider(Path home) {
+    Path pidFile = Settings.defaults(home, 1, 1).pidDir().resolve(KEYCLOAK + ".pid");
+    return Files.isRegularFile(pidFile) && liveProcess(pidFile).isPresent()
+        ? IdentityProvider.KEYCLOAK
+        : IdentityProvider.DEV;
   }
 
   private static void requireNotRunning(Path pidDir) {

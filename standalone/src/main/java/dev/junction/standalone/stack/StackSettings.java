@@ -1,6 +1,7 @@
 package dev.junction.standalone.stack;
 
 import dev.junction.infra.FreePorts;
+import dev.junction.infra.KeycloakServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.stream.IntStream;
  * @param security TLS of the gateways and SASL_SSL of the broker; null for plain HTTP and PLAINTEXT
  * @param configHome the folder whose {@code apis/} and {@code workflows/} the gateways and the
  *     orchestrator read (and reload): {@code home} unless a test or an import target says otherwise
+ * @param identityProvider who issues the tokens, on {@code issuerPort}: the dev issuer, or Keycloak
+ *     (process stack only)
  */
 public record StackSettings(
     Path home,
@@ -36,7 +39,8 @@ public record StackSettings(
     List<Integer> gatewayPorts,
     String clientSecret,
     StackSecurity security,
-    Path configHome) {
+    Path configHome,
+    IdentityProvider identityProvider) {
 
   public static final String SAMPLE_CLIENT_ID = "junction-sample";
   public static final String DEV_CLIENT_SECRET = "junction-sample-secret";
@@ -81,7 +85,8 @@ public record StackSettings(
         IntStream.range(0, gateways).mapToObj(i -> i == 0 ? 8080 : 8089 + i).toList(),
         secret,
         null,
-        home);
+        home,
+        IdentityProvider.DEV);
   }
 
   /** A stack on free ports with its data in a new temporary folder, for tests and benchmarks. */
@@ -103,7 +108,8 @@ public record StackSettings(
           IntStream.range(0, gateways).mapToObj(i -> FreePorts.next()).toList(),
           DEV_CLIENT_SECRET,
           null,
-          home);
+          home,
+          IdentityProvider.DEV);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -111,20 +117,26 @@ public record StackSettings(
 
   /** The same stack with its data, logs and PIDs in {@code dir}. */
   public StackSettings withDataDir(Path dir) {
-    return with(dir, security, configHome);
+    return with(dir, security, configHome, identityProvider);
   }
 
   /** The same stack with TLS and Kafka authentication (null: without). */
   public StackSettings withSecurity(StackSecurity security) {
-    return with(dataDir, security, configHome);
+    return with(dataDir, security, configHome, identityProvider);
   }
 
   /** The same stack reading its catalog and workflows from {@code dir}'s {@code apis/} etc. */
   public StackSettings withConfigHome(Path dir) {
-    return with(dataDir, security, dir);
+    return with(dataDir, security, dir, identityProvider);
   }
 
-  private StackSettings with(Path dataDir, StackSecurity security, Path configHome) {
+  /** The same stack with its tokens from {@code provider}. */
+  public StackSettings withIdentityProvider(IdentityProvider provider) {
+    return with(dataDir, security, configHome, provider);
+  }
+
+  private StackSettings with(
+      Path dataDir, StackSecurity security, Path configHome, IdentityProvider identityProvider) {
     return new StackSettings(
         home,
         dataDir,
@@ -140,7 +152,8 @@ public record StackSettings(
         gatewayPorts,
         clientSecret,
         security,
-        configHome);
+        configHome,
+        identityProvider);
   }
 
   /** The API catalog folder the gateways read. */
@@ -157,17 +170,28 @@ public record StackSettings(
     return dataDir.resolve("logs");
   }
 
+  /** The tokens' {@code iss}. */
   public String issuerUrl() {
-    return "http://127.0.0.1:" + issuerPort;
+    return switch (identityProvider) {
+      case DEV -> "http://127.0.0.1:" + issuerPort;
+      case KEYCLOAK -> KeycloakServer.issuerUrl(issuerPort, IdentityProvider.KEYCLOAK_REALM);
+    };
   }
 
-  /** The dev issuer's signing keys (JWKS), as the gateway reads them. */
+  /** The issuer's signing keys (JWKS), as the gateway reads them. */
   public String jwkSetUrl() {
-    return issuerUrl() + "/oauth2/jwks";
+    return switch (identityProvider) {
+      case DEV -> issuerUrl() + "/oauth2/jwks";
+      case KEYCLOAK -> issuerUrl() + "/protocol/openid-connect/certs";
+    };
   }
 
+  /** Where the sample client gets tokens (client credentials). */
   public String tokenUrl() {
-    return issuerUrl() + "/oauth2/token";
+    return switch (identityProvider) {
+      case DEV -> issuerUrl() + "/oauth2/token";
+      case KEYCLOAK -> issuerUrl() + "/protocol/openid-connect/token";
+    };
   }
 
   public String gatewayUrl(int instance) {

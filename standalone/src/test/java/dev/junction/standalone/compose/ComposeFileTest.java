@@ -275,6 +275,18 @@ class ComposeFileTest {
             });
   }
 
+  /** The process stack's Keycloak (from Maven Central) is the version compose runs. */
+  @Test
+  void runsTheKeycloakVersionOfTheProcessStack() throws IOException {
+    Matcher version =
+        Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
+            .matcher(Files.readString(home.resolve("pom.xml")));
+    assertThat(version.find()).as("keycloak.version in pom.xml").isTrue();
+
+    assertThat((String) services().get("keycloak").get("image"))
+        .isEqualTo("quay.io/keycloak/keycloak:" + version.group(1));
+  }
+
   @Test
   void startsEachServiceOnceWhatItNeedsIsHealthy() {
     services()

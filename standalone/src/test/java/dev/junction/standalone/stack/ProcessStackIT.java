@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The process stack as {@code bin/junction up --processes --gateways 2} runs it, every part a
- * process of its own with its settings in its environment: the sample API through both gateways,
- * one gateway killed with {@code kill -9} while the other goes on, a broker restart under load that
- * loses no run, and {@code bin/junction down} leaving nothing behind.
+ * The process stack as {@code bin/junction up --processes --gateways 2 --idp keycloak} runs it,
+ * every part a process of its own with its settings in its environment, tokens from Keycloak with
+ * the compose stack's realm: the sample API through both gateways, one gateway killed with {@code
+ * kill -9} while the other goes on, a broker restart under load that loses no run, and {@code
+ * bin/junction down} leaving nothing behind.
  */
 class ProcessStackIT {
 
@@ -63,7 +65,8 @@ class ProcessStackIT {
     // every service exports every trace to the receiver
     settings =
         ProcessStack.Settings.ephemeral(InfraPaths.home(), "process-it", 2, 1)
-            .withTracing(traces.tracesUrl(), 1.0);
+            .withTracing(traces.tracesUrl(), 1.0)
+            .withIdentityProvider(IdentityProvider.KEYCLOAK);
     long started = System.nanoTime();
     stack = ProcessStack.start(settings);
     log.info("Process stack ready in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -93,11 +96,57 @@ class ProcessStackIT {
     }
     List<String> stopped = ProcessStack.stop(settings.pidDir());
 
-    assertThat(stopped).contains("kafka", "apicurio", "orchestrator-0", "api-gateway-0");
+    assertThat(stopped)
+        .contains("kafka", "apicurio", "keycloak", "orchestrator-0", "api-gateway-0");
     assertThat(parts).isNotEmpty().noneMatch(ProcessHandle::isAlive);
     try (var pidFiles = Files.list(settings.pidDir())) {
       assertThat(pidFiles).as("PID files left").isEmpty();
     }
+  }
+
+  /**
+   * Keycloak's tokens, from the realm the compose stack imports: the gateway's audience, the scopes
+   * the sample client asked for, and the operator scope of subscriptions when asked for.
+   */
+  @Test
+  void keycloakIssuesTheTokensTheGatewaysAccept() throws Exception {
+    JsonNode claims = claims(token);
+    assertThat(claims.path("iss").asString())
+        .isEqualTo(settings.stack().issuerUrl())
+        .endsWith("/realms/junction");
+    assertThat(claims.path("aud").toString()).contains(StackSettings.GATEWAY_AUDIENCE);
+    assertThat(claims.path("scope").asString().split(" "))
+        .contains(StackSettings.SAMPLE_SCOPES.split(" "))
+        .doesNotContain(StackSettings.SUBSCRIPTIONS_OPERATOR_SCOPE);
+    String operator =
+        TokenClient.fetch(
+            settings.stack().tokenUrl(),
+            StackSettings.SAMPLE_CLIENT_ID,
+            settings.stack().clientSecret(),
+            StackSettings.SUBSCRIPTIONS_OPERATOR_SCOPE);
+
+    HttpResponse<String> consumer = get(0, "/subscriptions/export", token);
+    HttpResponse<String> export = get(0, "/subscriptions/export", operator);
+
+    assertThat(consumer.statusCode()).as(consumer.body()).isEqualTo(403);
+    assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+    assertThat(JSON.readTree(export.body()).path("format").asString())
+        .isEqualTo("junction.subscriptions/v1");
+  }
+
+  private static JsonNode claims(String jwt) {
+    String payload = jwt.split("\\.")[1];
+    return JSON.readTree(Base64.getUrlDecoder().decode(payload));
+  }
+
+  private static HttpResponse<String> get(int gateway, String path, String bearer)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(settings.stack().gatewayUrl(gateway) + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + bearer)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
