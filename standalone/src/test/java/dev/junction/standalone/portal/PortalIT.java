@@ -274,7 +274,7 @@ class PortalIT {
     assertThat(waitFor(By.id("key-result")).getText()).contains("only time it is shown");
     chromium.driver.findElement(By.id("copy-key")).click();
     wait(5).until(ExpectedConditions.textToBe(By.id("copy-done"), "Copied."));
-    WebElement row = waitFor(By.cssSelector("#subscriptions tr[data-subscription]"));
+    WebElement row = subscriptionRow(key);
     assertThat(row.getText()).contains("Starter", "portal-it", key.substring(0, 7), "active");
     assertThat(row.getText()).contains("0 of 10 calls per 10 s", "0 of 1000 calls per 1 d");
     checkPage("keys-new-key");
@@ -293,7 +293,8 @@ class PortalIT {
 
     // the call counts against the subscription's quota, which its owner sees
     open(gateway + "/portal/#/keys");
-    WebElement used = waitFor(By.cssSelector("#subscriptions li[data-limit='starter.quota']"));
+    WebElement used =
+        subscriptionRow(key).findElement(By.cssSelector("li[data-limit='starter.quota']"));
     assertThat(used.getText()).startsWith("1 of 1000 calls per 1 d");
     chromium.driver.manage().window().setSize(new Dimension(390, 844));
     Object overflow =
@@ -395,6 +396,20 @@ class PortalIT {
 
   private static WebElement waitFor(By locator) {
     return wait(30).until(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
+  /**
+   * The Keys page's row of the subscription with {@code key}: the sample client may hold other
+   * subscriptions on the shared stack.
+   */
+  private static WebElement subscriptionRow(String key) {
+    return wait(10)
+        .until(
+            driver ->
+                driver.findElements(By.cssSelector("#subscriptions tr[data-subscription]")).stream()
+                    .filter(row -> row.getText().contains(key.substring(0, 7)))
+                    .findFirst()
+                    .orElse(null));
   }
 
   private static WebDriverWait wait(int seconds) {
