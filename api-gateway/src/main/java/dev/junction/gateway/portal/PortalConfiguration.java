@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -24,6 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * The developer portal at {@code /portal}: static pages built into the jar ({@code
@@ -47,6 +50,9 @@ public class PortalConfiguration {
   };
 
   public static final String TOKEN_PATH = "/portal/api/token";
+
+  private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration DISCOVERY_TTL = Duration.ofHours(1);
 
   private static final String SWAGGER_UI = "swagger-ui";
 
@@ -79,12 +85,11 @@ public class PortalConfiguration {
       OAuth2ResourceServerProperties oauth2,
       TrustedIssuers issuers) {
     ClassPathResource index = new ClassPathResource("portal/index.html");
-    URI tokenUrl =
-        URI.create(
-            portal.tokenUrl().isBlank()
-                ? issuerUri(oauth2, issuers) + "/oauth2/token"
-                : portal.tokenUrl());
     WebClient http = WebClient.create();
+    Mono<URI> tokenUrl =
+        portal.tokenUrl().isBlank()
+            ? discoveredTokenEndpoint(http, issuerUri(oauth2, issuers))
+            : Mono.just(URI.create(portal.tokenUrl()));
     return RouterFunctions.route()
         .GET("/portal", request -> ServerResponse.permanentRedirect(URI.create("/portal/")).build())
         .GET(
@@ -111,17 +116,18 @@ public class PortalConfiguration {
             request ->
                 request
                     .formData()
+                    .zipWith(tokenUrl)
                     .flatMap(
-                        form ->
+                        formAndUrl ->
                             http.post()
-                                .uri(tokenUrl)
+                                .uri(formAndUrl.getT2())
                                 .headers(
                                     headers ->
                                         request
                                             .headers()
                                             .header("Authorization")
                                             .forEach(value -> headers.set("Authorization", value)))
-                                .body(BodyInserters.fromFormData(form))
+                                .body(BodyInserters.fromFormData(formAndUrl.getT1()))
                                 .exchangeToMono(
                                     answer ->
                                         answer
@@ -172,6 +178,29 @@ public class PortalConfiguration {
         jwkSetUri != null && !jwkSetUri.isBlank()
             ? jwkSetUri
             : issuerUri(oauth2, issuers) + "/.well-known/openid-configuration");
+  }
+
+  /**
+   * The issuer's token endpoint from its OpenID configuration ({@code token_endpoint}: Keycloak's
+   * {@code .../protocol/openid-connect/token}, Spring Authorization Server's {@code
+   * /oauth2/token}), read at the first sign-in and kept for an hour. While the issuer cannot say,
+   * {@code <issuer>/oauth2/token}, asked again at the next sign-in.
+   */
+  static Mono<URI> discoveredTokenEndpoint(WebClient http, String issuer) {
+    URI fallback = URI.create(issuer + "/oauth2/token");
+    return http.get()
+        .uri(issuer + "/.well-known/openid-configuration")
+        .retrieve()
+        .bodyToMono(Map.class)
+        .timeout(DISCOVERY_TIMEOUT)
+        .flatMap(
+            document ->
+                document.get("token_endpoint") instanceof String endpoint && !endpoint.isBlank()
+                    ? Mono.just(URI.create(endpoint))
+                    : Mono.empty())
+        .cache(found -> DISCOVERY_TTL, error -> Duration.ZERO, () -> Duration.ZERO)
+        .onErrorResume(error -> Mono.empty())
+        .defaultIfEmpty(fallback);
   }
 
   /** The issuer the portal gets tokens from (see {@code junction.gateway.portal.token-url}). */

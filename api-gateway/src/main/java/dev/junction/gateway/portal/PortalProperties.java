@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled whether the gateway serves the portal
  * @param tokenUrl the OAuth2 token endpoint the portal's "get a token" form posts to (through the
- *     gateway, so the browser needs no CORS at the issuer); empty means the resource server's
- *     {@code issuer-uri} followed by {@code /oauth2/token} (Spring Authorization Server's)
+ *     gateway, so the browser needs no CORS at the issuer); empty means the {@code token_endpoint}
+ *     of the issuer's OpenID configuration, else {@code <issuer>/oauth2/token}
  * @param statusTimeout how long the status page waits for each service's health
  */
 @Validated

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -128,6 +129,32 @@ class ProcessStackIT {
     HttpResponse<String> consumer = get(0, "/subscriptions/export", token);
     HttpResponse<String> export = get(0, "/subscriptions/export", operator);
 
+    // the portal's "get a token" form, through the gateway to Keycloak's token endpoint (found in
+    // its OpenID configuration)
+    HttpResponse<String> portalToken =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(settings.stack().gatewayUrl(0) + "/portal/api/token"))
+                .timeout(Duration.ofSeconds(30))
+                .header(
+                    "Authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(
+                                (StackSettings.SAMPLE_CLIENT_ID
+                                        + ":"
+                                        + settings.stack().clientSecret())
+                                    .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&scope=orders%3Aread"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(portalToken.statusCode()).as(portalToken.body()).isEqualTo(200);
+    JsonNode portalClaims =
+        claims(JSON.readTree(portalToken.body()).path("access_token").asString());
+    assertThat(portalClaims.path("iss").asString()).isEqualTo(claims.path("iss").asString());
     assertThat(consumer.statusCode()).as(consumer.body()).isEqualTo(403);
     assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
     assertThat(JSON.readTree(export.body()).path("format").asString())
