@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -36,7 +33,6 @@ public final class ApiCatalogService implements SmartLifecycle {
 
   private final Path dir;
   private final CatalogLoader loader;
-  private final Duration scanInterval;
   private final Consumer<ApiCatalog> onChange;
   private final AtomicReference<ApiCatalog> current = new AtomicReference<>(ApiCatalog.empty());
 
@@ -44,7 +40,7 @@ public final class ApiCatalogService implements SmartLifecycle {
   private final Map<Path, ApiDefinition> loaded = new HashMap<>();
 
   private volatile String fingerprint = "";
-  private ScheduledExecutorService scanner;
+  private final FolderScanner scanner;
 
   /**
    * @param dir the catalog folder
@@ -56,7 +52,9 @@ public final class ApiCatalogService implements SmartLifecycle {
       Path dir, CatalogLoader loader, Duration scanInterval, Consumer<ApiCatalog> onChange) {
     this.dir = dir;
     this.loader = loader;
-    this.scanInterval = scanInterval;
+    this.scanner =
+        new FolderScanner(
+            "junction-catalog-scan", "the API catalog folder", scanInterval, this::reloadIfChanged);
     this.onChange = onChange;
   }
 
@@ -186,41 +184,23 @@ public final class ApiCatalogService implements SmartLifecycle {
     return loader.namedValueFiles().stream().filter(Files::isRegularFile);
   }
 
-  private void scan() {
-    try {
-      reloadIfChanged();
-    } catch (UncheckedIOException e) {
-      // A folder being replaced (git checkout, editor save) can vanish for a moment; the next
-      // scan sees the settled state, and the served catalog is untouched meanwhile.
-      log.warn("Scanning the API catalog folder failed; will retry: {}", e.getMessage());
-    }
-  }
-
   @Override
-  public synchronized void start() {
+  public void start() {
     if (!Files.isDirectory(dir)) {
       log.warn(
           "API catalog folder {} does not exist; no API is served until it does",
           dir.toAbsolutePath());
     }
-    scanner =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable ->
-                Thread.ofPlatform().name("junction-catalog-scan").daemon().unstarted(runnable));
-    long millis = scanInterval.toMillis();
-    scanner.scheduleWithFixedDelay(this::scan, millis, millis, TimeUnit.MILLISECONDS);
+    scanner.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (scanner != null) {
-      scanner.shutdownNow();
-      scanner = null;
-    }
+  public void stop() {
+    scanner.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return scanner != null;
+  public boolean isRunning() {
+    return scanner.isRunning();
   }
 }

@@ -1,6 +1,7 @@
 package dev.junction.gateway.subscription;
 
 import dev.junction.gateway.catalog.ApiCatalogService;
+import dev.junction.gateway.catalog.FolderScanner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,9 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,12 +30,11 @@ public final class ProductService implements SmartLifecycle {
 
   private final Path dir;
   private final ProductLoader loader = new ProductLoader();
-  private final Duration scanInterval;
   private final ApiCatalogService catalog;
   private final AtomicReference<Products> current = new AtomicReference<>(Products.empty());
   private final Map<Path, Product> loaded = new HashMap<>();
   private volatile Map<Path, Long> stamps = Map.of();
-  private ScheduledExecutorService scanner;
+  private final FolderScanner scanner;
 
   /**
    * @param dir the products folder ({@code products/*.yaml})
@@ -45,7 +42,9 @@ public final class ProductService implements SmartLifecycle {
    */
   public ProductService(Path dir, Duration scanInterval, ApiCatalogService catalog) {
     this.dir = dir;
-    this.scanInterval = scanInterval;
+    this.scanner =
+        new FolderScanner(
+            "junction-products-scan", "the products folder", scanInterval, this::reloadIfChanged);
     this.catalog = catalog;
   }
 
@@ -168,34 +167,18 @@ public final class ProductService implements SmartLifecycle {
     }
   }
 
-  private void scan() {
-    try {
-      reloadIfChanged();
-    } catch (UncheckedIOException e) {
-      log.warn("Scanning the products folder failed; will retry: {}", e.getMessage());
-    }
+  @Override
+  public void start() {
+    scanner.start();
   }
 
   @Override
-  public synchronized void start() {
-    scanner =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable ->
-                Thread.ofPlatform().name("junction-products-scan").daemon().unstarted(runnable));
-    long millis = scanInterval.toMillis();
-    scanner.scheduleWithFixedDelay(this::scan, millis, millis, TimeUnit.MILLISECONDS);
+  public void stop() {
+    scanner.stop();
   }
 
   @Override
-  public synchronized void stop() {
-    if (scanner != null) {
-      scanner.shutdownNow();
-      scanner = null;
-    }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return scanner != null;
+  public boolean isRunning() {
+    return scanner.isRunning();
   }
 }
