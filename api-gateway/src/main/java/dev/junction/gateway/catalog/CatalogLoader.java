@@ -1106,56 +1106,21 @@ public final class CatalogLoader {
 
     private String text(
         JsonNode node, String at, String key, boolean required, Pattern pattern, String format) {
-      String where = at == null ? key : at + "." + key;
-      JsonNode value = node.get(key);
-      if (value == null || value.isNull()) {
-        if (required) {
-          problems.add(where + ": is required");
-        }
-        return null;
-      }
-      if (!(value.isString() || value.isNumber())) {
-        problems.add(where + ": must be a text value");
-        return null;
-      }
-      String text = value.asString().trim();
-      if (required && text.isEmpty()) {
-        problems.add(where + ": must not be empty");
-        return null;
-      }
-      if (pattern != null && !pattern.matcher(text).matches()) {
-        problems.add(where + ": must be " + format + ", got '" + text + "'");
-        return null;
-      }
-      return text;
+      return ConfigFields.text(node, at, key, required, pattern, format, problems);
     }
 
     private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
-      CatalogLoader.unknownKeys(node, prefix, known, problems);
+      ConfigFields.unknownKeys(node, prefix, known, problems);
     }
   }
 
-  /** Adds a problem for each key of {@code node} that is not {@code known}. */
-  static void unknownKeys(JsonNode node, String prefix, Set<String> known, List<String> problems) {
-    for (String key : node.propertyNames()) {
-      if (!known.contains(key)) {
-        problems.add(
-            prefix
-                + key
-                + ": unknown key (expected one of "
-                + String.join(", ", new TreeSet<>(known))
-                + ")");
-      }
-    }
-  }
+  /** What an API file sets for all its operations. */
+  private record Defaults(
+      boolean backendDeclared, Backend backend, Policies policies, String apiId) {}
 
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> all = new HashSet<>(a);
     all.addAll(b);
     return all;
   }
-
-  /** What an API file sets for all its operations. */
-  private record Defaults(
-      boolean backendDeclared, Backend backend, Policies policies, String apiId) {}
 }

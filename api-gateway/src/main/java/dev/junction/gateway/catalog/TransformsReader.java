@@ -51,7 +51,7 @@ final class TransformsReader {
       problems.add(where + ": must be a mapping with request and/or response");
       return Transforms.NONE;
     }
-    CatalogLoader.unknownKeys(node, where + ".", Set.of("request", "response"), problems);
+    ConfigFields.unknownKeys(node, where + ".", Set.of("request", "response"), problems);
     Transforms.Request request = Transforms.NONE.request();
     JsonNode requestNode = node.get("request");
     if (requestNode != null && !requestNode.isNull()) {
@@ -112,7 +112,7 @@ final class TransformsReader {
       problems.add(where + ": must be a mapping of " + String.join(", ", keys));
       return false;
     }
-    CatalogLoader.unknownKeys(node, where + ".", keys, problems);
+    ConfigFields.unknownKeys(node, where + ".", keys, problems);
     return true;
   }
 
@@ -199,7 +199,7 @@ final class TransformsReader {
       problems.add(where + ": must be a mapping with template and contentType");
       return Optional.empty();
     }
-    CatalogLoader.unknownKeys(node, where + ".", Set.of("template", "contentType"), problems);
+    ConfigFields.unknownKeys(node, where + ".", Set.of("template", "contentType"), problems);
     JsonNode templateNode = node.get("template");
     if (templateNode == null || templateNode.isNull()) {
       problems.add(where + ".template: is required");

@@ -94,7 +94,7 @@ final class VersioningReader {
         problems.add(where + ": must be a mapping with revision, date and description");
         continue;
       }
-      CatalogLoader.unknownKeys(
+      ConfigFields.unknownKeys(
           entry, where + ".", Set.of("revision", "date", "description"), problems);
       int before = problems.size();
       if (!entry.has("revision")) {

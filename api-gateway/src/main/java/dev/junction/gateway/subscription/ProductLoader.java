@@ -1,5 +1,6 @@
 package dev.junction.gateway.subscription;
 
+import dev.junction.gateway.catalog.ConfigFields;
 import dev.junction.gateway.catalog.RateLimitKey;
 import dev.junction.gateway.catalog.RateLimitPolicy;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springframework.boot.convert.DurationStyle;
 import tools.jackson.core.JacksonException;
@@ -70,7 +70,7 @@ public final class ProductLoader {
       problems.add("(root): must be a mapping with name, apis and limits");
       return null;
     }
-    unknownKeys(root, "", KEYS, problems);
+    ConfigFields.unknownKeys(root, "", KEYS, problems);
     String name = text(root, "name", true, NAME, "lowercase letters, digits and dashes", problems);
     String title = text(root, "title", false, null, null, problems);
     String description = text(root, "description", false, null, null, problems);
@@ -105,9 +105,9 @@ public final class ProductLoader {
         problems.add(at + ": must be a mapping with name and, optionally, version");
         continue;
       }
-      unknownKeys(api, at + ".", Set.of("name", "version"), problems);
+      ConfigFields.unknownKeys(api, at + ".", Set.of("name", "version"), problems);
       String name =
-          text(
+          ConfigFields.text(
               api,
               at,
               "name",
@@ -115,7 +115,8 @@ public final class ProductLoader {
               NAME,
               "an API name (lowercase letters, digits, dashes)",
               problems);
-      String version = text(api, at, "version", false, VERSION, "an API version like v1", problems);
+      String version =
+          ConfigFields.text(api, at, "version", false, VERSION, "an API version like v1", problems);
       if (name != null) {
         apis.add(new Product.ApiRef(name, version));
       }
@@ -132,7 +133,7 @@ public final class ProductLoader {
       problems.add("limits: must be a mapping with rateLimit and/or quota");
       return List.of();
     }
-    unknownKeys(node, "limits.", Set.of(RATE_LIMIT, QUOTA), problems);
+    ConfigFields.unknownKeys(node, "limits.", Set.of(RATE_LIMIT, QUOTA), problems);
     List<RateLimitPolicy> limits = new ArrayList<>();
     for (String kind : List.of(RATE_LIMIT, QUOTA)) {
       JsonNode limit = node.get(kind);
@@ -153,7 +154,7 @@ public final class ProductLoader {
           where + ": must be a mapping with limit and window, e.g. {limit: 100, window: 1d}");
       return null;
     }
-    unknownKeys(node, where + ".", Set.of("limit", "window"), problems);
+    ConfigFields.unknownKeys(node, where + ".", Set.of("limit", "window"), problems);
     JsonNode limit = node.get("limit");
     long calls = 0;
     if (limit == null
@@ -168,7 +169,7 @@ public final class ProductLoader {
     } else {
       calls = limit.asLong();
     }
-    String value = text(node, where, "window", true, null, null, problems);
+    String value = ConfigFields.text(node, where, "window", true, null, null, problems);
     Duration window = null;
     if (value != null) {
       try {
@@ -205,48 +206,6 @@ public final class ProductLoader {
       Pattern pattern,
       String format,
       List<String> problems) {
-    return text(node, null, key, required, pattern, format, problems);
-  }
-
-  private static String text(
-      JsonNode node,
-      String at,
-      String key,
-      boolean required,
-      Pattern pattern,
-      String format,
-      List<String> problems) {
-    String where = at == null ? key : at + "." + key;
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      if (required) {
-        problems.add(where + ": is required");
-      }
-      return null;
-    }
-    if (!(value.isString() || value.isNumber())) {
-      problems.add(where + ": must be a text value");
-      return null;
-    }
-    String text = value.asString().trim();
-    if (pattern != null && !pattern.matcher(text).matches()) {
-      problems.add(where + ": must be " + format + ", got '" + text + "'");
-      return null;
-    }
-    return text;
-  }
-
-  private static void unknownKeys(
-      JsonNode node, String prefix, Set<String> known, List<String> problems) {
-    for (String key : node.propertyNames()) {
-      if (!known.contains(key)) {
-        problems.add(
-            prefix
-                + key
-                + ": unknown key (expected one of "
-                + String.join(", ", new TreeSet<>(known))
-                + ")");
-      }
-    }
+    return ConfigFields.text(node, null, key, required, pattern, format, problems);
   }
 }
