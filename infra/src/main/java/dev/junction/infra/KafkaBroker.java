@@ -328,6 +328,10 @@ public final class KafkaBroker implements AutoCloseable {
     tuning.put("min.insync.replicas", "1");
     tuning.put("group.initial.rebalance.delay.ms", "0");
     tuning.put("group.coordinator.append.linger.ms", "0");
+    // one network thread and two request handlers: every request is handed from a network thread
+    // to a handler and back, and on a machine of a few cores more threads only mean more wake-ups
+    tuning.put("num.network.threads", "1");
+    tuning.put("num.io.threads", "2");
     tuning.put("log.retention.hours", "168");
     return tuning;
   }

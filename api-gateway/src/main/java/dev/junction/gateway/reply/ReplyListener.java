@@ -92,7 +92,6 @@ public final class ReplyListener implements SmartLifecycle {
     // No group: manual assignment, nothing to commit (the position is always "end at start-up").
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "junction-gateway-replies-" + partition);
     this.consumer =
         new KafkaConsumer<>(

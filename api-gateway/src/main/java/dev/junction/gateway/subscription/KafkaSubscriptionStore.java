@@ -76,7 +76,6 @@ public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLif
     Map<String, Object> consumerConfig = new HashMap<>(consumerProperties);
     consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "junction-gateway-subscriptions");
     this.consumer =
         new KafkaConsumer<>(

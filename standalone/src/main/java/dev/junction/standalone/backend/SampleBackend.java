@@ -55,9 +55,12 @@ public final class SampleBackend implements AutoCloseable {
    */
   public static SampleBackend start(InetAddress address, int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 128);
+    // Requests are answered on the server's own thread (no hand-off to another thread per
+    // request: the answers are computed in microseconds); only a delayed answer (slow-*) waits on
+    // a virtual thread of its own, so it holds up no other request.
+    server.setExecutor(null);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
-    server.createContext("/inventory/reservations", SampleBackend::reserve);
+    server.createContext("/inventory/reservations", exchange -> reserve(exchange, executor));
     server.createContext("/orders", SampleBackend::createOrder);
     server.createContext("/health", SampleBackend::health);
     server.start();
@@ -69,8 +72,9 @@ public final class SampleBackend implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void reserve(HttpExchange exchange) throws IOException {
-    try (exchange) {
+  private static void reserve(HttpExchange exchange, ExecutorService delayed) throws IOException {
+    boolean answersLater = false;
+    try {
       if (!"POST".equals(exchange.getRequestMethod())) {
         send(exchange, 405, Map.of("error", "use POST"));
         return;
@@ -89,14 +93,32 @@ public final class SampleBackend implements AutoCloseable {
         send(exchange, 409, Map.of("error", "no stock left for " + sku));
         return;
       }
-      if (sku.startsWith("slow-")) {
-        sleep(parseDelay(sku));
-      }
       Map<String, Object> reservation = new LinkedHashMap<>();
       reservation.put("reservationId", "res-" + shortId());
       reservation.put("sku", sku);
       reservation.put("quantity", body.get("quantity").asInt());
+      if (sku.startsWith("slow-")) {
+        long delay = parseDelay(sku);
+        delayed.execute(() -> answerLater(exchange, delay, reservation));
+        answersLater = true;
+        return;
+      }
       send(exchange, 201, reservation);
+    } finally {
+      if (!answersLater) {
+        exchange.close();
+      }
+    }
+  }
+
+  /** Answers a reservation after {@code delay} ms, on a thread of its own. */
+  private static void answerLater(
+      HttpExchange exchange, long delay, Map<String, Object> reservation) {
+    try (exchange) {
+      sleep(delay);
+      send(exchange, 201, reservation);
+    } catch (IOException e) {
+      log.debug("Could not answer a delayed reservation: {}", e.getMessage());
     }
   }
 

@@ -14,6 +14,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -54,14 +55,17 @@ import org.springframework.util.backoff.FixedBackOff;
  * dead-letter producers, the error handler and the listener container. The service declares a
  * {@link ConnectorSettings} bean and a {@link Connector} bean.
  *
- * <p>Delivery is at least once. Offsets are committed asynchronously after each poll's records are
- * answered ({@code syncCommits=false}): a synchronous commit would hold the consumer thread for the
- * broker's commit round trip (held up to {@code group.coordinator.append.linger.ms}, 5 ms by
- * default) before the next command is read. Commits still follow the replies (a reply is
- * acknowledged before the listener returns), so a lost asynchronous commit only means a command may
- * be redelivered after a rebalance or crash: this instance then answers it from its recent results
- * without calling the backend again (or the connector deduplicates itself, as the sql-connector
- * does in the database), and the orchestrator ignores the duplicate reply by run, step and attempt.
+ * <p>Delivery is at least once. Offsets are committed asynchronously ({@code syncCommits=false}),
+ * at most once per second ({@link #COMMIT_INTERVAL}), and when partitions are revoked: a
+ * synchronous commit would hold the consumer thread for the broker's commit round trip (held up to
+ * {@code group.coordinator.append.linger.ms}, 5 ms by default) before the next command is read, and
+ * a commit per poll costs the broker a request and an append per command. Commits still follow the
+ * replies (a reply is acknowledged before the listener returns), so an uncommitted or lost commit
+ * only means the commands of the last second may be redelivered after a crash: this instance then
+ * answers them from its recent results without calling the backend again (or the connector
+ * deduplicates itself, as the sql-connector does in the database; after a crash the backend sees
+ * the command's idempotency key again), and the orchestrator ignores the duplicate reply by run,
+ * step and attempt.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(TracingConfiguration.class)
@@ -69,6 +73,9 @@ import org.springframework.util.backoff.FixedBackOff;
 public class ConnectorKafkaConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectorKafkaConfiguration.class);
+
+  /** How often a consumer commits the offsets of the commands it has answered. */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   /** Redeliveries of a command whose reply could not be published, one second apart. */
   private static final FixedBackOff REPLY_RETRIES = new FixedBackOff(1_000L, 2L);
@@ -112,7 +119,6 @@ public class ConnectorKafkaConfiguration {
     config.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, AvroKafkaDeserializer.class);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // Defaults for the request path; spring.kafka.consumer.* still overrides them.
-    config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     DefaultKafkaConsumerFactory<String, InvokeConnector> factory =
         new DefaultKafkaConsumerFactory<>(config);
@@ -223,7 +229,11 @@ public class ConnectorKafkaConfiguration {
     ContainerProperties container = new ContainerProperties(settings.commandTopic());
     container.setGroupId(settings.groupId());
     container.setClientId(settings.name());
-    container.setAckMode(ContainerProperties.AckMode.BATCH);
+    // Offsets are committed at most once per COMMIT_INTERVAL (and when partitions are revoked or
+    // the container stops), always after the records they cover were answered: one commit per
+    // poll was a broker request, a coordinator append and two thread wake-ups per command.
+    container.setAckMode(ContainerProperties.AckMode.TIME);
+    container.setAckTime(COMMIT_INTERVAL.toMillis());
     container.setSyncCommits(false);
     container.setMessageListener(listener);
     ConcurrentMessageListenerContainer<String, InvokeConnector> result =
