@@ -75,7 +75,7 @@ public class ConnectorKafkaConfiguration {
   private static final Logger log = LoggerFactory.getLogger(ConnectorKafkaConfiguration.class);
 
   /** How often a consumer commits the offsets of the commands it has answered. */
-  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   /** Redeliveries of a command whose reply could not be published, one second apart. */
   private static final FixedBackOff REPLY_RETRIES = new FixedBackOff(1_000L, 2L);
@@ -229,9 +229,7 @@ public class ConnectorKafkaConfiguration {
     ContainerProperties container = new ContainerProperties(settings.commandTopic());
     container.setGroupId(settings.groupId());
     container.setClientId(settings.name());
-    // Offsets are committed at most once per COMMIT_INTERVAL (and when partitions are revoked or
-    // the container stops), always after the records they cover were answered: one commit per
-    // poll was a broker request, a coordinator append and two thread wake-ups per command.
+    // commits: see the class comment
     container.setAckMode(ContainerProperties.AckMode.TIME);
     container.setAckTime(COMMIT_INTERVAL.toMillis());
     container.setSyncCommits(false);
