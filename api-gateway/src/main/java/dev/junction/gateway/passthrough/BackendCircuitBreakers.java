@@ -1,6 +1,8 @@
 package dev.junction.gateway.passthrough;
 
+import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.CircuitBreakerPolicy;
+import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.problem.ProblemException;
 import dev.junction.gateway.problem.ProblemType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,7 +37,7 @@ public final class BackendCircuitBreakers {
   }
 
   /** The breaker of a backend; the same name and settings give the same breaker after reloads. */
-  CircuitBreaker breaker(String name, CircuitBreakerPolicy policy) {
+  public CircuitBreaker breaker(String name, CircuitBreakerPolicy policy) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -48,6 +50,15 @@ public final class BackendCircuitBreakers {
     // a changed policy makes a new breaker rather than silently keeping the old settings
     String key = name + "@" + Integer.toHexString(policy.hashCode());
     return registry.circuitBreaker(key, config);
+  }
+
+  /** The breaker of an operation's backend, or {@code null} when its policy turns it off. */
+  public CircuitBreaker breaker(Operation operation, Backend.Http backend) {
+    if (!backend.circuitBreaker().enabled()) {
+      return null;
+    }
+    String name = operation.api() + "-" + operation.apiVersion() + " " + backend.label();
+    return breaker(name, backend.circuitBreaker());
   }
 
   /** The filter guarding every call of one route with the breaker. */
@@ -85,8 +96,8 @@ public final class BackendCircuitBreakers {
   }
 
   /** What the breaker records for a 5xx answer. */
-  static final class BackendStatus extends RuntimeException {
-    BackendStatus(int status) {
+  public static final class BackendStatus extends RuntimeException {
+    public BackendStatus(int status) {
       super("backend answered " + status, null, false, false);
     }
   }

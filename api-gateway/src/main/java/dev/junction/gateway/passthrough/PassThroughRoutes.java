@@ -4,6 +4,7 @@ import dev.junction.gateway.catalog.Backend;
 import dev.junction.gateway.catalog.Operation;
 import dev.junction.gateway.catalog.RetryPolicy;
 import dev.junction.gateway.transform.TransformFilters;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,11 +95,9 @@ public final class PassThroughRoutes {
         filters.add(prefixPath.apply(c -> c.setPrefix(backendPath)));
       }
     }
-    if (backend.circuitBreaker().enabled()) {
-      String name = operation.api() + "-" + operation.apiVersion() + " " + backend.label();
-      filters.add(
-          breakers.filter(
-              breakers.breaker(name, backend.circuitBreaker()), backend.circuitBreaker()));
+    CircuitBreaker breaker = breakers.breaker(operation, backend);
+    if (breaker != null) {
+      filters.add(breakers.filter(breaker, backend.circuitBreaker()));
     }
     RetryPolicy policy = backend.retry();
     if (policy.retries() > 0) {

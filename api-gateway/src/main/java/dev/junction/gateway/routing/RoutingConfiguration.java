@@ -133,15 +133,19 @@ public class RoutingConfiguration {
   }
 
   @Bean
+  BackendCircuitBreakers backendCircuitBreakers(MeterRegistry meters) {
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    return new BackendCircuitBreakers(breakers);
+  }
+
+  @Bean
   PassThroughRoutes passThroughRoutes(
       StripPrefixGatewayFilterFactory stripPrefix,
       PrefixPathGatewayFilterFactory prefixPath,
       RetryGatewayFilterFactory retry,
-      MeterRegistry meters) {
-    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
-    return new PassThroughRoutes(
-        stripPrefix, prefixPath, retry, new BackendCircuitBreakers(breakers));
+      BackendCircuitBreakers breakers) {
+    return new PassThroughRoutes(stripPrefix, prefixPath, retry, breakers);
   }
 
   @Bean

@@ -37,7 +37,7 @@ public final class BearerTokenConverter implements ServerAuthenticationConverter
    *
    * @throws OAuth2AuthenticationException {@code invalid_token} when it is a malformed one
    */
-  static String token(String authorization) {
+  public static String token(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, 6)) {
       return null;
     }

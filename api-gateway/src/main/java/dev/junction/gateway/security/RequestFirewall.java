@@ -21,7 +21,7 @@ public final class RequestFirewall {
     return firewall;
   }
 
-  static boolean allowedHeaderValue(String value) {
+  public static boolean allowedHeaderValue(String value) {
     if (value == null) {
       return true;
     }

@@ -59,14 +59,21 @@ public final class VerifiedTokenCache {
    * @param verify the full check of the token, run only when it is not remembered
    */
   public Mono<Jwt> decode(String token, Supplier<Mono<Jwt>> verify) {
-    if (verified == null) {
-      return Mono.defer(verify);
-    }
-    Jwt known = verified.getIfPresent(token);
-    if (known != null && stillValid(known)) {
+    Jwt known = remembered(token);
+    if (known != null) {
       return Mono.just(known);
     }
-    return Mono.defer(verify).doOnNext(jwt -> verified.put(token, jwt));
+    Mono<Jwt> checked = Mono.defer(verify);
+    return verified == null ? checked : checked.doOnNext(jwt -> verified.put(token, jwt));
+  }
+
+  /** The remembered token, if it is still valid; {@code null} otherwise. */
+  public Jwt remembered(String token) {
+    if (verified == null) {
+      return null;
+    }
+    Jwt known = verified.getIfPresent(token);
+    return known != null && stillValid(known) ? known : null;
   }
 
   /** Expiry is also checked on every hit: the cache's clock and the token's may drift apart. */

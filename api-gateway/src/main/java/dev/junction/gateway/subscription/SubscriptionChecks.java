@@ -47,6 +47,17 @@ public final class SubscriptionChecks {
   }
 
   /** The key check of an operation of API {@code api} version {@code version}. */
+  /** The header subscription keys are sent in. */
+  public String header() {
+    return header;
+  }
+
+  /** Whether a call without a subscription key is refused by {@link #check}. */
+  public boolean keyNeeded(String api, String version, Optional<SubscriptionPolicy> policy) {
+    Boolean required = policy.map(SubscriptionPolicy::required).orElse(null);
+    return required != null ? required : products.current().requireKey(api, version);
+  }
+
   public GatewayFilter check(String api, String version, Optional<SubscriptionPolicy> policy) {
     Boolean required = policy.map(SubscriptionPolicy::required).orElse(null);
     boolean tokenRequired = policy.map(SubscriptionPolicy::tokenRequired).orElse(false);

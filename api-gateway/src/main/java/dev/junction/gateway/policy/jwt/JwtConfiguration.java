@@ -23,11 +23,13 @@ public class JwtConfiguration {
   }
 
   @Bean
+  TokenVerifier tokenVerifier(TrustedIssuers issuers, TokenCacheProperties cache) {
+    return new TokenVerifier(issuers, new VerifiedTokenCache(cache.maxAge(), cache.maxTokens()));
+  }
+
+  @Bean
   JwtAuthenticationManagerResolver jwtAuthenticationManagerResolver(
-      ObjectProvider<RouteLocator> routes, TrustedIssuers issuers, TokenCacheProperties cache) {
-    return new JwtAuthenticationManagerResolver(
-        routes::getObject,
-        issuers,
-        new TokenVerifier(issuers, new VerifiedTokenCache(cache.maxAge(), cache.maxTokens())));
+      ObjectProvider<RouteLocator> routes, TrustedIssuers issuers, TokenVerifier verifier) {
+    return new JwtAuthenticationManagerResolver(routes::getObject, issuers, verifier);
   }
 }

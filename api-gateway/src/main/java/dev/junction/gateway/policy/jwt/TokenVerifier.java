@@ -52,6 +52,14 @@ public final class TokenVerifier {
             e -> new ProblemException(ProblemType.BAD_GATEWAY.with(e.getMessage())));
   }
 
+  /**
+   * The token if it passed its issuer's checks before and has not expired since, else {@code null}:
+   * never verifies anything itself. The API's {@link JwtRules} are still the caller's to check.
+   */
+  public Jwt remembered(String token) {
+    return cache.remembered(token);
+  }
+
   private Mono<Jwt> verifyByIssuer(String token, JwtRules rules) {
     SignedJWT signed;
     String iss;

@@ -34,8 +34,14 @@ public final class LocalRateLimiter implements RateLimiter {
   @Override
   public Mono<ConsumptionProbe> tryConsume(
       String key, BucketConfiguration configuration, Duration window) {
+    return Mono.just(tryConsumeNow(key, configuration, window));
+  }
+
+  @Override
+  public ConsumptionProbe tryConsumeNow(
+      String key, BucketConfiguration configuration, Duration window) {
     Entry entry = buckets.get(key, k -> new Entry(bucket(configuration), window));
-    return Mono.just(entry.bucket().tryConsumeAndReturnRemaining(1));
+    return entry.bucket().tryConsumeAndReturnRemaining(1);
   }
 
   @Override

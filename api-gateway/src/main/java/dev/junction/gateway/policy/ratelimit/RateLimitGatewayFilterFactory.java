@@ -60,7 +60,8 @@ public final class RateLimitGatewayFilterFactory
   public record Config(List<RateLimitPolicy> policies) {}
 
   /** One policy's outcome for a call. */
-  record Outcome(RateLimitPolicy policy, boolean admitted, long remaining, long resetSeconds) {}
+  public record Outcome(
+      RateLimitPolicy policy, boolean admitted, long remaining, long resetSeconds) {}
 
   @Override
   public GatewayFilter apply(Config config) {
@@ -136,7 +137,7 @@ public final class RateLimitGatewayFilterFactory
             });
   }
 
-  static Outcome outcome(RateLimitPolicy policy, ConsumptionProbe probe) {
+  public static Outcome outcome(RateLimitPolicy policy, ConsumptionProbe probe) {
     if (probe.isConsumed()) {
       return new Outcome(
           policy, true, probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForReset()));
@@ -150,7 +151,7 @@ public final class RateLimitGatewayFilterFactory
   }
 
   /** {@code RateLimit-Policy} and {@code RateLimit} for the policies checked. */
-  static Map<String, String> headers(List<Outcome> outcomes) {
+  public static Map<String, String> headers(List<Outcome> outcomes) {
     List<String> policies = new ArrayList<>();
     List<String> limits = new ArrayList<>();
     for (Outcome outcome : outcomes) {

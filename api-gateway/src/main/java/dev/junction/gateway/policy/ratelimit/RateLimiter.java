@@ -17,6 +17,15 @@ public interface RateLimiter extends AutoCloseable {
   Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration, Duration window);
 
   /**
+   * The same as {@link #tryConsume}, answered at once by a store that needs no I/O for it; {@code
+   * null} from a store that does (the caller then takes the asynchronous way).
+   */
+  default ConsumptionProbe tryConsumeNow(
+      String key, BucketConfiguration configuration, Duration window) {
+    return null;
+  }
+
+  /**
    * What is left in the bucket of {@code key}, without taking anything; a bucket that does not
    * exist (never used, or expired) is full.
    */
