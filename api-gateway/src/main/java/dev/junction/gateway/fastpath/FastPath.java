@@ -148,17 +148,19 @@ public final class FastPath {
     if (breaker != null && !breaker.tryAcquirePermission()) {
       return null;
     }
-    Map<String, String> limits = Map.of();
-    if (route.rateLimit() != null) {
-      limits = rateLimit(route, caller, headers, remote);
-      if (limits == null) {
-        if (breaker != null) {
-          breaker.releasePermission();
-        }
-        return null;
+    Admitted admitted = null;
+    try {
+      Map<String, String> limits =
+          route.rateLimit() == null ? Map.of() : rateLimit(route, caller, headers, remote);
+      if (limits != null) {
+        admitted = new Admitted(route, route.backendUri(path, query), limits);
+      }
+      return admitted;
+    } finally {
+      if (admitted == null && breaker != null) {
+        breaker.releasePermission(); // the full path asks the breaker again
       }
     }
-    return new Admitted(route, route.backendUri(path, query), limits);
   }
 
   /** The caller of a token the full path verified before and this operation accepts, or null. */

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits on each HTTP/1.1 connection between Reactor Netty's codec and its request handling. A call
@@ -19,6 +21,8 @@ import java.util.ArrayDeque;
  * whichever path serves them.
  */
 final class FastPathHandler extends ChannelDuplexHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(FastPathHandler.class);
 
   private enum InProgress {
     NONE,
@@ -65,7 +69,15 @@ final class FastPathHandler extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
-    FastPath.Admitted admitted = fastPath.admit(request, ctx.channel().remoteAddress());
+    FastPath.Admitted admitted;
+    try {
+      admitted = fastPath.admit(request, ctx.channel().remoteAddress());
+    } catch (RuntimeException unexpected) {
+      // a call the fast path cannot judge is the full path's to answer
+      log.warn(
+          "fast path: {} {} left to the full path", request.method(), request.uri(), unexpected);
+      admitted = null;
+    }
     if (admitted == null) {
       inProgress = InProgress.FULL_PATH;
       fullPathBody = !(msg instanceof LastHttpContent);
