@@ -10,6 +10,7 @@ import dev.junction.gateway.subscription.SubscriptionChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,19 @@ public class FastPathConfiguration {
   /** The transports whose client connections the fast path can open. */
   private static final Set<String> TRANSPORTS =
       Set.of(NioSocketChannel.class.getName(), "io.netty.channel.epoll.EpollSocketChannel");
+
+  /**
+   * Server features the fast path does not have: where one is configured (compression, access log,
+   * server metrics, the PROXY protocol), every call takes the full path.
+   */
+  private static final Set<String> FULL_PATH_FEATURES =
+      Set.of(
+          NettyPipeline.CompressionHandler,
+          NettyPipeline.HttpDecompressor,
+          NettyPipeline.AccessLogHandler,
+          NettyPipeline.HttpMetricsHandler,
+          NettyPipeline.ProxyProtocolReader,
+          NettyPipeline.ProxyProtocolDecoder);
 
   private static final Logger log = LoggerFactory.getLogger(FastPathConfiguration.class);
 
@@ -66,7 +80,7 @@ public class FastPathConfiguration {
                           channel.getClass(),
                           type -> new FastProxy(meters, problems, socket.getClass()))
                       : null;
-              if (proxy == null || channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
+              if (proxy == null || !plainHttp11(channel.pipeline().names())) {
                 log.debug("no fast path on {} ({})", channel, channel.getClass().getSimpleName());
                 return;
               }
@@ -77,5 +91,17 @@ public class FastPathConfiguration {
                       "junction.fastPath",
                       new FastPathHandler(fastPath, proxy));
             });
+  }
+
+  /**
+   * Whether the connection speaks plain HTTP/1.1: Reactor Netty's codec followed directly by its
+   * request handling (no h2c upgrade handler, no HTTP/2 or HTTP/3 frames in between).
+   */
+  static boolean plainHttp11(List<String> handlers) {
+    int codec = handlers.indexOf(NettyPipeline.HttpCodec);
+    return codec >= 0
+        && codec + 1 < handlers.size()
+        && NettyPipeline.HttpTrafficHandler.equals(handlers.get(codec + 1))
+        && handlers.stream().noneMatch(FULL_PATH_FEATURES::contains);
   }
 }
