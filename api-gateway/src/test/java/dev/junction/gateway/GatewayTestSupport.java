@@ -187,6 +187,13 @@ public final class GatewayTestSupport implements AutoCloseable {
     }
   }
 
+  /** A local port nothing listens on (it was free a moment ago): calls to it are refused. */
+  public static int closedPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** Checks a problem answer: status, media type, stable type, and the run id header. */
   public static void assertProblem(HttpResponse<String> response, int status, String kind) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

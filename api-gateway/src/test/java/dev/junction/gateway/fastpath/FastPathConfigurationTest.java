@@ -9,51 +9,27 @@ import reactor.netty.NettyPipeline;
 /** The fast path joins plain HTTP/1.1 connections only. */
 class FastPathConfigurationTest {
 
+  private static final String CODEC = NettyPipeline.HttpCodec;
+  private static final String TRAFFIC = NettyPipeline.HttpTrafficHandler;
   private static final String BRIDGE = NettyPipeline.ReactiveBridge;
+
+  private static boolean joins(String... handlers) {
+    return FastPathConfiguration.plainHttp11(List.of(handlers));
+  }
 
   @Test
   void joinsAPlainHttp11Connection() {
-    assertThat(
-            FastPathConfiguration.plainHttp11(
-                List.of(NettyPipeline.HttpCodec, NettyPipeline.HttpTrafficHandler, BRIDGE)))
-        .isTrue();
-    assertThat(
-            FastPathConfiguration.plainHttp11(
-                List.of(
-                    NettyPipeline.SslHandler,
-                    NettyPipeline.HttpCodec,
-                    NettyPipeline.HttpTrafficHandler,
-                    BRIDGE)))
-        .isTrue();
+    assertThat(joins(CODEC, TRAFFIC, BRIDGE)).isTrue();
+    assertThat(joins(NettyPipeline.SslHandler, CODEC, TRAFFIC, BRIDGE)).isTrue();
   }
 
   @Test
   void staysOutOfH2cUpgradesAndServerFeaturesItLacks() {
-    assertThat(
-            FastPathConfiguration.plainHttp11(
-                List.of(
-                    NettyPipeline.HttpCodec,
-                    NettyPipeline.H2CUpgradeHandler,
-                    NettyPipeline.HttpTrafficHandler,
-                    BRIDGE)))
-        .isFalse();
-    assertThat(
-            FastPathConfiguration.plainHttp11(
-                List.of(
-                    NettyPipeline.HttpCodec,
-                    NettyPipeline.HttpTrafficHandler,
-                    NettyPipeline.AccessLogHandler,
-                    BRIDGE)))
-        .isFalse();
-    assertThat(
-            FastPathConfiguration.plainHttp11(
-                List.of(
-                    NettyPipeline.HttpCodec,
-                    NettyPipeline.HttpTrafficHandler,
-                    NettyPipeline.CompressionHandler,
-                    BRIDGE)))
-        .isFalse();
-    assertThat(FastPathConfiguration.plainHttp11(List.of(NettyPipeline.H2MultiplexHandler, BRIDGE)))
-        .isFalse();
+    assertThat(joins(CODEC, NettyPipeline.H2CUpgradeHandler, TRAFFIC, BRIDGE)).isFalse();
+    assertThat(joins(CODEC, TRAFFIC, NettyPipeline.AccessLogHandler, BRIDGE)).isFalse();
+    assertThat(joins(CODEC, TRAFFIC, NettyPipeline.CompressionHandler, BRIDGE)).isFalse();
+    assertThat(joins(CODEC, TRAFFIC, NettyPipeline.HttpMetricsHandler, BRIDGE)).isFalse();
+    assertThat(joins(NettyPipeline.ProxyProtocolReader, CODEC, TRAFFIC, BRIDGE)).isFalse();
+    assertThat(joins(NettyPipeline.H2MultiplexHandler, BRIDGE)).isFalse();
   }
 }

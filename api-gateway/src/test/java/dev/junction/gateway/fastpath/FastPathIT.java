@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +54,7 @@ class FastPathIT {
     backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     backend.createContext("/api", FastPathIT::answer);
     backend.start();
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = GatewayTestSupport.closedPort();
     String url = "http://127.0.0.1:" + backend.getAddress().getPort() + "/api";
     Path catalog = Files.createTempDirectory("fastpath-it-apis");
     Files.writeString(

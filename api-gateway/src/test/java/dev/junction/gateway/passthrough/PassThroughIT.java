@@ -9,7 +9,6 @@ import dev.junction.gateway.GatewayTestSupport;
 import dev.junction.gateway.openapi.OpenApiImporter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,7 +168,7 @@ class PassThroughIT {
         operations:
           - {id: anything, method: GET, path: /anything}
         """
-            .formatted(closedPort()));
+            .formatted(GatewayTestSupport.closedPort()));
     String zoo =
         """
         name: zoo
@@ -239,12 +238,6 @@ class PassThroughIT {
     }
     if (backend != null) {
       backend.stop(0);
-    }
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.junction.gateway.GatewayTestSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,10 +66,7 @@ class PortalStatusTest {
 
   @Test
   void aServiceThatDoesNotAnswerIsDown() throws IOException {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
+    int closed = GatewayTestSupport.closedPort();
     PortalStatus status =
         new PortalStatus(
             WebClient.create(),
