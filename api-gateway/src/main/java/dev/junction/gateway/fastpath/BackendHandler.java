@@ -44,6 +44,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    FastExchange current = exchange;
+    if (current != null) {
+      current.readComplete();
+    }
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     FastExchange current = exchange;
     exchange = null;

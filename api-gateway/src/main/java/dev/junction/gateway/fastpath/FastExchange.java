@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -67,6 +68,7 @@ final class FastExchange {
   private boolean backendKeepAlive;
   private ScheduledFuture<?> timeout;
   private long lastRead;
+  private boolean informational;
   private int status;
 
   FastExchange(
@@ -143,6 +145,10 @@ final class FastExchange {
     if (state != State.WAITING) {
       return;
     }
+    if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      informational = true; // 103 Early Hints and the like: the answer is still to come
+      return;
+    }
     cancelTimeout();
     status = response.status().code();
     backendKeepAlive = HttpUtil.isKeepAlive(response);
@@ -170,6 +176,11 @@ final class FastExchange {
   void content(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
     lastRead = System.nanoTime();
+    if (informational) {
+      informational = !last;
+      content.release();
+      return;
+    }
     if (state == State.STREAMING) {
       if (last) {
         client.writeAndFlush(content).addListener(this::afterAnswer);
@@ -183,6 +194,13 @@ final class FastExchange {
     if (state == State.DISCARDING && last) {
       releaseBackend();
       retryLater();
+    }
+  }
+
+  /** The end of what one read from the backend brought: it goes out to the client now. */
+  void readComplete() {
+    if (state == State.STREAMING) {
+      client.flush();
     }
   }
 

@@ -73,6 +73,7 @@ class FastPathIT {
           - {id: getItem, method: GET, path: "/items/{id}"}
           - {id: search, method: GET, path: /items/search}
           - {id: chunked, method: GET, path: /chunked}
+          - {id: large, method: GET, path: /large}
           - {id: cached, method: GET, path: /cached}
           - {id: flaky, method: GET, path: /flaky}
           - id: slow
@@ -140,6 +141,17 @@ class FastPathIT {
           }
         }
         case "/api/cached" -> exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
+        case "/api/large" -> {
+          // 4 MiB in 64 KiB pieces, more than the gateway may hold for a client at once
+          exchange.sendResponseHeaders(200, 0);
+          byte[] piece = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 64; i++) {
+              out.write(piece);
+            }
+          }
+          return;
+        }
         case "/api/chunked" -> {
           exchange.sendResponseHeaders(200, 0); // no length: chunked
           try (OutputStream out = exchange.getResponseBody()) {
@@ -204,6 +216,7 @@ class FastPathIT {
             "/parity/v1/items/42",
             "/parity/v1/items/search",
             "/parity/v1/chunked",
+            "/parity/v1/large",
             "/parity/v1/cached",
             "/parity/v1")) {
       double before = fastPathCalls();
