@@ -117,9 +117,12 @@ final class FastPathHandler extends ChannelDuplexHandler {
     while (inProgress == InProgress.NONE && !waiting.isEmpty() && ctx.channel().isActive()) {
       channelRead(ctx, waiting.poll());
     }
-    if (inProgress == InProgress.NONE && waiting.isEmpty()) {
+    // reading goes on, whoever paused it: this handler for the calls that waited, or Reactor
+    // Netty during its own last call (it resumes only after calls it answered itself)
+    if (inProgress == InProgress.NONE
+        && waiting.isEmpty()
+        && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
-      ctx.read();
     }
   }
 
