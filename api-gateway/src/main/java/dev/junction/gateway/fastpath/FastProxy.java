@@ -98,10 +98,6 @@ final class FastProxy {
     return exchange;
   }
 
-  ProblemWriter problems() {
-    return problems;
-  }
-
   /** A kept-alive connection to the route's backend on this loop, else a new one. */
   void connect(EventLoop loop, FastRoute route, FastExchange exchange) {
     ArrayDeque<Channel> pool = idle.get().get(key(route));
