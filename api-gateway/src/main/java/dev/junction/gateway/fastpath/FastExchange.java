@@ -332,7 +332,7 @@ final class FastExchange {
     state = State.CONNECTING;
     long first = route.backend().retry().backoff().toNanos();
     long delay = Math.min(first * (1L << Math.min(attempt - 1, 20)), first * 10);
-    client.channel().eventLoop().schedule(this::send, delay, TimeUnit.NANOSECONDS);
+    schedule(this::send, delay);
   }
 
   private void done() {

@@ -12,14 +12,13 @@ import dev.junction.gateway.catalog.RateLimitPolicy;
 import dev.junction.gateway.catalog.Versioning;
 import dev.junction.gateway.openapi.OpenApiExporter;
 import dev.junction.gateway.passthrough.BackendCircuitBreakers;
-import dev.junction.gateway.policy.Hashes;
 import dev.junction.gateway.policy.jwt.TokenVerifier;
 import dev.junction.gateway.policy.jwt.TrustedIssuers;
 import dev.junction.gateway.policy.ratelimit.RateLimitGatewayFilterFactory;
 import dev.junction.gateway.policy.ratelimit.RateLimiter;
+import dev.junction.gateway.routing.CatalogRouteLocator;
 import dev.junction.gateway.routing.ScopeCheckGatewayFilterFactory;
 import dev.junction.gateway.security.BearerTokenConverter;
-import dev.junction.gateway.security.Callers;
 import dev.junction.gateway.security.RequestFirewall;
 import dev.junction.gateway.subscription.SubscriptionChecks;
 import io.github.bucket4j.ConsumptionProbe;
@@ -30,11 +29,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -189,25 +186,9 @@ public final class FastPath {
       HttpHeaders headers,
       SocketAddress remote) {
     RateLimitPolicy policy = route.rateLimit();
-    String value =
-        switch (policy.key().kind()) {
-          case CLIENT -> Callers.key(caller);
-          case SUBJECT -> caller.getName();
-          case IP ->
-              remote instanceof InetSocketAddress address && address.getAddress() != null
-                  ? address.getAddress().getHostAddress()
-                  : "-";
-          case HEADER -> {
-            String header = headers.get(policy.key().header());
-            yield header == null ? "-" : Hashes.sha256(header);
-          }
-          case SUBSCRIPTION -> "-";
-        };
-    ConsumptionProbe probe =
-        limiter.tryConsumeNow(
-            RateLimitGatewayFilterFactory.bucketKey(policy, value),
-            route.bucket(),
-            policy.window());
+    // no subscription: a call with a key takes the full path
+    String bucket = RateLimitGatewayFilterFactory.key(policy, caller, remote, headers::get, "-");
+    ConsumptionProbe probe = limiter.tryConsumeNow(bucket, route.bucket(), policy.window());
     if (probe == null || !probe.isConsumed()) {
       return null;
     }
@@ -240,14 +221,7 @@ public final class FastPath {
         continue;
       }
       rows.add(new Row(parse(OpenApiExporter.path(api)), null));
-      List<Operation> operations =
-          api.operations().stream()
-              .sorted(
-                  Comparator.comparing(
-                      (Operation operation) -> parse(operation.path()),
-                      PathPattern.SPECIFICITY_COMPARATOR))
-              .toList();
-      for (Operation operation : operations) {
+      for (Operation operation : CatalogRouteLocator.bySpecificity(api.operations())) {
         if (operation.method() != org.springframework.http.HttpMethod.GET
             || (api.methods() != null && !api.methods().contains(operation.method()))) {
           continue;

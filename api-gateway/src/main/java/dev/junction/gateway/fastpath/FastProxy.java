@@ -2,6 +2,7 @@ package dev.junction.gateway.fastpath;
 
 import dev.junction.gateway.problem.Problem;
 import dev.junction.gateway.problem.ProblemWriter;
+import dev.junction.gateway.routing.RequestMetricsFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -156,13 +157,7 @@ final class FastProxy {
     timers
         .computeIfAbsent(
             route.apiId() + " " + operation + " " + status,
-            k ->
-                Timer.builder("junction.gateway.requests")
-                    .description("Requests routed by the gateway")
-                    .tag("api", route.apiId())
-                    .tag("operation", operation)
-                    .tag("status", Integer.toString(status))
-                    .register(meters))
+            k -> RequestMetricsFilter.timer(meters, route.apiId(), operation, status))
         .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     counters
         .computeIfAbsent(

@@ -346,7 +346,7 @@ public final class CatalogRouteLocator implements RouteLocator {
    * Literal segments before variables ({@code /pet/findByStatus} before {@code /pet/{petId}}), so a
    * variable never captures a path that has its own operation.
    */
-  private static List<Operation> bySpecificity(List<Operation> operations) {
+  public static List<Operation> bySpecificity(List<Operation> operations) {
     return operations.stream()
         .sorted(
             Comparator.comparing(

@@ -11,6 +11,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -168,24 +170,43 @@ public final class RateLimitGatewayFilterFactory
 
   /** The bucket of the caller for a policy. */
   static String key(RateLimitPolicy policy, ServerWebExchange exchange, Principal principal) {
+    return key(
+        policy,
+        principal,
+        exchange.getRequest().getRemoteAddress(),
+        exchange.getRequest().getHeaders()::getFirst,
+        exchange.getAttributeOrDefault(RateLimitKey.SUBSCRIPTION_ATTRIBUTE, "-"));
+  }
+
+  /**
+   * The bucket of a call under {@code policy}.
+   *
+   * @param principal the caller, or null
+   * @param remote the client's address, or null
+   * @param header a request header's first value by name (null when absent)
+   * @param subscription the call's subscription id, or {@code -}
+   */
+  public static String key(
+      RateLimitPolicy policy,
+      Principal principal,
+      SocketAddress remote,
+      Function<String, String> header,
+      String subscription) {
     RateLimitKey key = policy.key();
     String value =
         switch (key.kind()) {
           case CLIENT -> Callers.key(principal);
           case SUBJECT -> subject(principal);
-          case IP -> {
-            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-            yield remote == null || remote.getAddress() == null
-                ? "-"
-                : remote.getAddress().getHostAddress();
-          }
+          case IP ->
+              remote instanceof InetSocketAddress address && address.getAddress() != null
+                  ? address.getAddress().getHostAddress()
+                  : "-";
           // header values may be secrets (subscription keys): only their hash is kept
           case HEADER -> {
-            String header = exchange.getRequest().getHeaders().getFirst(key.header());
-            yield header == null ? "-" : Hashes.sha256(header);
+            String sent = header.apply(key.header());
+            yield sent == null ? "-" : Hashes.sha256(sent);
           }
-          case SUBSCRIPTION ->
-              exchange.getAttributeOrDefault(RateLimitKey.SUBSCRIPTION_ATTRIBUTE, "-");
+          case SUBSCRIPTION -> subscription;
         };
     return bucketKey(policy, value);
   }
