@@ -180,7 +180,8 @@ public final class GatewayTestSupport implements AutoCloseable {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // which call failed, for the report: a timeout says nothing else
+      throw new UncheckedIOException(method + " " + url + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

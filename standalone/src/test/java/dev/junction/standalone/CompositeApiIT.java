@@ -49,6 +49,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +60,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ExtendWith(SampleStack.Resolver.class)
 @Order(SampleStack.ORDER)
+@ResourceLock(SampleStack.LOCK)
 class CompositeApiIT {
 
   private static final String ORDER = "{\"customerId\":\"c-1\",\"sku\":\"%s\",\"quantity\":2}";

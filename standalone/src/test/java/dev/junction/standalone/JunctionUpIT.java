@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code bin/junction up} as a user runs it: the launcher jar on the documented ports, ready, the
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class JunctionUpIT {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   @Test
   void upServesTheSampleApiAndStopsEverythingOnSigterm() throws Exception {
@@ -71,8 +74,19 @@ class JunctionUpIT {
                           "{\"customerId\":\"c-1\",\"sku\":\"sku-1\",\"quantity\":2}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
-      assertThat(order.body()).contains("orderId");
+      if (order.statusCode() == 202) {
+        // the first call of a cold stack passed the API's 5 s deadline (two cores shared with the
+        // test classes running beside this one): the documented answer; the run must still end
+        // with the order created, as a client following Location finds it
+        System.err.println("The first sample call went asynchronous: " + order.body());
+        JsonNode run = awaitRunEnded(order.headers().firstValue("Location").orElseThrow(), token);
+        assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("COMPLETED");
+        assertThat(run.path("response").path("status").asInt()).isEqualTo(201);
+        assertThat(run.path("response").path("body").path("orderId").asString()).isNotBlank();
+      } else {
+        assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+        assertThat(order.body()).contains("orderId");
+      }
     } finally {
       stopAndExpectNothingLeft(up);
     }
@@ -98,7 +112,8 @@ class JunctionUpIT {
     } finally {
       stopAndExpectNothingLeft(up);
     }
-    // also what was being started when the signal came (no longer a descendant once orphaned)
+    // also what was being started when the signal came (no longer a descendant once orphaned);
+    // other test classes' stacks, running meanwhile, use other folders and ports
     String home = InfraPaths.home().toString();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -108,17 +123,34 @@ class JunctionUpIT {
                         ProcessHandle.allProcesses()
                             .filter(p -> p.info().startInstant().orElse(began).isAfter(began))
                             .filter(p -> p.info().commandLine().orElse("").contains(home))
+                            .filter(p -> ofTheDefaultStack(p.info().commandLine().orElse("")))
                             .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                             .toList())
-                    .as("processes of this home started by the test, still alive")
+                    .as("processes of the default stack started by the test, still alive")
                     .isEmpty());
   }
 
-  private static void assumeDefaultPortsFree() {
+  /**
+   * Whether a command line is a part of the default stack: it names the stack's data folder (the
+   * broker, the orchestrator) or one of its ports (the registry, the services).
+   */
+  private static boolean ofTheDefaultStack(String commandLine) {
     StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
-    List<Integer> ports =
-        List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
-    List<Integer> busy = ports.stream().filter(JunctionUpIT::inUse).toList();
+    return commandLine.contains(defaults.dataDir().toString())
+        || defaultPorts().stream()
+            .anyMatch(
+                port ->
+                    commandLine.contains("port=" + port + " ")
+                        || commandLine.endsWith("port=" + port));
+  }
+
+  private static List<Integer> defaultPorts() {
+    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
+    return List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
+  }
+
+  private static void assumeDefaultPortsFree() {
+    List<Integer> busy = defaultPorts().stream().filter(JunctionUpIT::inUse).toList();
     if (!busy.isEmpty()) {
       System.err.println(
           "JunctionUpIT skipped: ports " + busy + " are in use (is `bin/junction up` running?)");
@@ -151,6 +183,27 @@ class JunctionUpIT {
             () ->
                 Stream.concat(descendants.stream(), up.descendants())
                     .noneMatch(ProcessHandle::isAlive));
+  }
+
+  /** The run at {@code location} (through the gateway) once it is no longer running. */
+  private static JsonNode awaitRunEnded(String location, String token) {
+    JsonNode[] run = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              HttpResponse<String> response =
+                  HTTP.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080" + location))
+                          .header("Authorization", "Bearer " + token)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              run[0] = JSON.readTree(response.body());
+              return response.statusCode() == 200
+                  && !run[0].path("status").asString().equals("RUNNING");
+            });
+    return run[0];
   }
 
   private static HttpResponse<String> get(String url) throws Exception {

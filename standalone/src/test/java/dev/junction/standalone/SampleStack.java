@@ -21,21 +21,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * http-connector, sample backend and two gateways, each its own JVM) shared by the test classes
  * that need nothing else: started by the first class that asks for it, stopped when the test run
  * ends, after checking that none of its processes outlives it. One start instead of one per class
- * saves about a minute on a two-core machine.
+ * saves about a minute on a two-core machine. Its users hold {@link #LOCK}: they run one after the
+ * other, never beside each other.
  *
  * <p>The stack serves a copy of the sample catalog, workflows and products in {@link
  * #configHome()}: a test may change them, and must put them back as it found them.
  *
  * <p>A test class gets it as a parameter of its {@code @BeforeAll} method, with
- * {@code @ExtendWith(SampleStack.Resolver.class)}, and runs after the other classes with
- * {@code @Order(SampleStack.ORDER)} (junit-platform.properties orders classes by that annotation):
- * the stack then never runs beside another class's processes, which on two cores made those classes
- * about a fifth slower.
+ * {@code @ExtendWith(SampleStack.Resolver.class)}, {@code @ResourceLock(SampleStack.LOCK)} and
+ * {@code @Order(SampleStack.ORDER)}. The integration tests run two classes at a time (the failsafe
+ * configuration in this module's pom.xml); classes are handed out from both ends of their order
+ * (junit-platform.properties orders them by that annotation), so the stack's users run first on one
+ * thread while the classes with a stack of their own run on the other, the longest of those
+ * ({@code @Order(1)} and {@code @Order(2)}) first.
  */
 public final class SampleStack implements AutoCloseable {
 
   /** The class order of the stack's users: after every class without an order. */
   public static final int ORDER = Order.DEFAULT + 1000;
+
+  /** The resource lock its users hold, one class at a time: they change its catalog. */
+  public static final String LOCK = "dev.junction.standalone.SampleStack";
 
   private final StackSettings settings;
   private final Path configHome;

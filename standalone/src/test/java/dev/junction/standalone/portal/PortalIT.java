@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 @ExtendWith(SampleStack.Resolver.class)
 @Order(SampleStack.ORDER)
+@ResourceLock(SampleStack.LOCK)
 class PortalIT {
 
   private static final Logger log = LoggerFactory.getLogger(PortalIT.class);

@@ -46,6 +46,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code bin/junction up} runs them), a real broker and Apicurio, and a backend that counts side
  * effects. The test plays the gateway: it sends {@code WorkflowRequested} and reads the reply.
  */
+@Order(1) // among the longest classes: first on its thread (see SampleStack)
 class OrchestratorSagaIT {
 
   private static final Logger log = LoggerFactory.getLogger(OrchestratorSagaIT.class);

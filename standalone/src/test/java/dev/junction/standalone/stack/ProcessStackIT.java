@@ -34,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  * kill -9} while the other goes on, a broker restart under load that loses no run, and {@code
  * bin/junction down} leaving nothing behind.
  */
+@Order(2) // among the longest classes: first on its thread (see SampleStack)
 class ProcessStackIT {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessStackIT.class);
