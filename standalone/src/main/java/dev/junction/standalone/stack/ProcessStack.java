@@ -206,11 +206,31 @@ public final class ProcessStack {
       int instance = i;
       gateways.add(define("api-gateway-" + i, () -> startGateway(instance)));
     }
-    startTogether(List.of(KAFKA, REGISTRY, issuer, BACKEND));
-    startTogether(Stream.concat(orchestrators.stream(), Stream.of(CONNECTOR)).toList());
-    // the first gateway creates its topics alone; the others find them
-    startTogether(gateways.subList(0, 1));
-    startTogether(gateways.subList(1, gateways.size()));
+    // Each part waits only for what it needs: the services for the broker and the registry, the
+    // gateways also for the issuer's keys and the services. Keycloak's long start overlaps theirs.
+    // Platform threads inherit their creator's context class loader, which Kafka's clients need to
+    // load their classes inside the launcher's jar (the common fork-join pool's threads do not).
+    ExecutorService starting =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("junction-start-", 0).factory());
+    try {
+      CompletableFuture<Void> brokerAndRegistry = startTogether(List.of(KAFKA, REGISTRY), starting);
+      CompletableFuture<Void> issuerAndBackend = startTogether(List.of(issuer, BACKEND), starting);
+      CompletableFuture<Void> services =
+          brokerAndRegistry.thenCompose(
+              done ->
+                  startTogether(
+                      Stream.concat(orchestrators.stream(), Stream.of(CONNECTOR)).toList(),
+                      starting));
+      // the first gateway creates its topics alone; the others find them
+      CompletableFuture<Void> gatewaysStarted =
+          CompletableFuture.allOf(services, issuerAndBackend)
+              .thenCompose(done -> startTogether(gateways.subList(0, 1), starting))
+              .thenCompose(done -> startTogether(gateways.subList(1, gateways.size()), starting));
+      awaitAll(List.of(brokerAndRegistry, issuerAndBackend, services, gatewaysStarted));
+    } finally {
+      starting.shutdown();
+    }
   }
 
   private String define(String name, Supplier<ChildProcess> starter) {
@@ -218,27 +238,34 @@ public final class ProcessStack {
     return name;
   }
 
-  private void startTogether(List<String> names) {
-    if (names.isEmpty()) {
-      return;
-    }
-    // Platform threads inherit this thread's context class loader, which Kafka's clients need to
-    // load their classes inside the launcher's jar (the common fork-join pool's threads do not).
-    ExecutorService starting =
-        Executors.newThreadPerTaskExecutor(
-            Thread.ofPlatform().name("junction-start-", 0).factory());
-    List<CompletableFuture<Void>> started =
+  /** Starts the parts at once; done when each has started or failed. */
+  private CompletableFuture<Void> startTogether(List<String> names, ExecutorService starting) {
+    return CompletableFuture.allOf(
         names.stream()
             .map(name -> CompletableFuture.runAsync(() -> startPart(name), starting))
-            .toList();
-    starting.shutdown();
-    try {
-      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
+            .toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Waits until every group has started or failed (so that no part is still starting when a failure
+   * stops the others), then throws the first failure.
+   */
+  private static void awaitAll(List<CompletableFuture<Void>> groups) {
+    RuntimeException first = null;
+    for (CompletableFuture<Void> group : groups) {
+      Throwable failure = group.handle((done, error) -> error).join();
+      while (failure instanceof CompletionException && failure.getCause() != null) {
+        failure = failure.getCause();
       }
-      throw e;
+      if (first == null && failure != null) {
+        first =
+            failure instanceof RuntimeException runtime
+                ? runtime
+                : new CompletionException(failure);
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
