@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,9 +102,9 @@ public final class ChildProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Runs {@code action} once the process has exited, however it ended. */
-  public void whenExited(Runnable action) {
-    process.onExit().thenRun(action);
+  /** Runs {@code action} with the exit code once the process has exited, however it ended. */
+  public void whenExited(IntConsumer action) {
+    process.onExit().thenAccept(exited -> action.accept(exited.exitValue()));
   }
 
   /**

@@ -29,6 +29,9 @@ public final class ClassDataSharing {
 
   private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
 
+  /** The exit code of a JVM ended by SIGKILL. */
+  private static final int KILLED = 128 + 9;
+
   /**
    * What a JVM start needs: its options, and what to do once it has exited.
    *
@@ -44,10 +47,20 @@ public final class ClassDataSharing {
     /**
      * Call once the JVM has exited: publishes the archive it wrote, if any, and removes the
      * program's archives for other jars. A JVM killed before it could write one leaves nothing, and
-     * the next start writes it.
+     * the next start writes it. A JVM killed with SIGKILL (exit code 137, e.g. when it outlived its
+     * stop grace) may have been killed while writing: the JVM writes the archive's header first, so
+     * a cut archive looks whole, and a JVM given it would silently run without sharing, for as long
+     * as the jars stay the same. Its file is removed instead; the next start writes it anew.
+     *
+     * @param exitCode the JVM's exit code (128 + the signal's number when a signal ended it)
      */
-    public void exited() {
-      if (written != null) {
+    public void exited(int exitCode) {
+      if (written == null) {
+        return;
+      }
+      if (exitCode == KILLED) {
+        discard(written);
+      } else {
         publish(written, archive);
       }
     }
@@ -106,6 +119,14 @@ public final class ClassDataSharing {
           publish(file, archive);
         }
       }
+    }
+  }
+
+  private static void discard(Path written) {
+    try {
+      Files.deleteIfExists(written);
+    } catch (IOException e) {
+      log.debug("Could not remove {}: {}", written, e.toString());
     }
   }
 

@@ -28,14 +28,14 @@ class ClassDataSharingTest {
         .asString()
         .startsWith("-XX:ArchiveClassesAtExit=");
     assertThat(javaVersion(first)).isZero();
-    first.exited();
+    first.exited(0);
 
     assertThat(first.archive()).isRegularFile();
     assertThat(cache).isDirectoryNotContaining("glob:**.tmp");
     ClassDataSharing.Plan second = ClassDataSharing.plan(cache, "app", List.of(jar));
     assertThat(second.jvmOptions()).containsExactly("-XX:SharedArchiveFile=" + first.archive());
     assertThat(javaVersion(second)).isZero();
-    second.exited();
+    second.exited(0);
     assertThat(first.archive()).isRegularFile();
   }
 
@@ -43,18 +43,15 @@ class ClassDataSharingTest {
   void aChangedJarGetsItsOwnArchiveWhichReplacesTheOld() throws Exception {
     Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
     ClassDataSharing.Plan old = ClassDataSharing.plan(cache, "app", List.of(jar));
-    javaVersion(old);
-    old.exited();
+    old.exited(javaVersion(old));
     ClassDataSharing.Plan other = ClassDataSharing.plan(cache, "other", List.of(jar));
-    javaVersion(other);
-    other.exited();
+    other.exited(javaVersion(other));
 
     Files.writeString(jar, "version two");
     ClassDataSharing.Plan changed = ClassDataSharing.plan(cache, "app", List.of(jar));
     assertThat(changed.archive()).isNotEqualTo(old.archive());
     assertThat(changed.jvmOptions().getFirst()).startsWith("-XX:ArchiveClassesAtExit=");
-    javaVersion(changed);
-    changed.exited();
+    changed.exited(javaVersion(changed));
 
     assertThat(changed.archive()).isRegularFile();
     assertThat(old.archive()).doesNotExist();
@@ -66,11 +63,39 @@ class ClassDataSharingTest {
     Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
     ClassDataSharing.Plan plan = ClassDataSharing.plan(cache, "app", List.of(jar));
 
-    plan.exited(); // as if killed with SIGKILL: nothing was written
+    plan.exited(137); // killed with SIGKILL before it wrote anything
 
     assertThat(plan.archive()).doesNotExist();
     assertThat(ClassDataSharing.plan(cache, "app", List.of(jar)).jvmOptions().getFirst())
         .startsWith("-XX:ArchiveClassesAtExit=");
+  }
+
+  @Test
+  void aStartKilledWhileWritingLeavesNoArchive() throws IOException {
+    Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
+    ClassDataSharing.Plan plan = ClassDataSharing.plan(cache, "app", List.of(jar));
+    // what a JVM killed in the middle of writing leaves: the archive's magic, then a cut
+    Files.write(plan.written(), new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 1, 2, 3});
+
+    plan.exited(137);
+
+    assertThat(plan.archive()).doesNotExist();
+    assertThat(plan.written()).doesNotExist();
+    assertThat(ClassDataSharing.plan(cache, "app", List.of(jar)).jvmOptions().getFirst())
+        .startsWith("-XX:ArchiveClassesAtExit=");
+  }
+
+  @Test
+  void aStartStoppedWithSigtermPublishesItsArchive() throws IOException {
+    Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
+    ClassDataSharing.Plan plan = ClassDataSharing.plan(cache, "app", List.of(jar));
+    // a JVM ended by SIGTERM runs its shutdown and writes its archive as it exits
+    Files.write(plan.written(), new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 1, 2, 3});
+
+    plan.exited(143);
+
+    assertThat(plan.archive()).isRegularFile();
+    assertThat(plan.written()).doesNotExist();
   }
 
   private static int javaVersion(ClassDataSharing.Plan plan) throws Exception {
