@@ -74,8 +74,7 @@ class ClassDataSharingTest {
   void aStartKilledWhileWritingLeavesNoArchive() throws IOException {
     Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
     ClassDataSharing.Plan plan = ClassDataSharing.plan(cache, "app", List.of(jar));
-    // what a JVM killed in the middle of writing leaves: the archive's magic, then a cut
-    Files.write(plan.written(), new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 1, 2, 3});
+    writeArchiveStart(plan); // what a JVM killed in the middle of writing leaves
 
     plan.exited(137);
 
@@ -89,13 +88,17 @@ class ClassDataSharingTest {
   void aStartStoppedWithSigtermPublishesItsArchive() throws IOException {
     Path jar = Files.writeString(jars.resolve("app.jar"), "v1");
     ClassDataSharing.Plan plan = ClassDataSharing.plan(cache, "app", List.of(jar));
-    // a JVM ended by SIGTERM runs its shutdown and writes its archive as it exits
-    Files.write(plan.written(), new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 1, 2, 3});
+    writeArchiveStart(plan); // a JVM ended by SIGTERM writes its archive as it exits
 
     plan.exited(143);
 
     assertThat(plan.archive()).isRegularFile();
     assertThat(plan.written()).doesNotExist();
+  }
+
+  /** The start of an archive where the plan's JVM writes one: its header's magic, then bytes. */
+  private static void writeArchiveStart(ClassDataSharing.Plan plan) throws IOException {
+    Files.write(plan.written(), new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 1, 2, 3});
   }
 
   private static int javaVersion(ClassDataSharing.Plan plan) throws Exception {
