@@ -35,6 +35,9 @@ class JunctionUpIT {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final JsonMapper JSON = JsonMapper.shared();
+  private static final StackSettings DEFAULTS = StackSettings.defaults(InfraPaths.home(), 1);
+  private static final List<Integer> DEFAULT_PORTS =
+      List.of(8080, 8081, 8082, 9000, 9100, DEFAULTS.kafkaPort(), DEFAULTS.registryPort());
 
   @Test
   void upServesTheSampleApiAndStopsEverythingOnSigterm() throws Exception {
@@ -57,12 +60,11 @@ class JunctionUpIT {
       assertThat(readiness.statusCode()).isEqualTo(200);
       assertThat(readiness.body()).contains("UP");
 
-      StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
       String token =
           TokenClient.fetch(
-              defaults.tokenUrl(),
+              DEFAULTS.tokenUrl(),
               StackSettings.SAMPLE_CLIENT_ID,
-              defaults.clientSecret(),
+              DEFAULTS.clientSecret(),
               StackSettings.SAMPLE_SCOPES);
       HttpResponse<String> order =
           HTTP.send(
@@ -135,22 +137,16 @@ class JunctionUpIT {
    * broker, the orchestrator) or one of its ports (the registry, the services).
    */
   private static boolean ofTheDefaultStack(String commandLine) {
-    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
-    return commandLine.contains(defaults.dataDir().toString())
-        || defaultPorts().stream()
+    return commandLine.contains(DEFAULTS.dataDir().toString())
+        || DEFAULT_PORTS.stream()
             .anyMatch(
                 port ->
                     commandLine.contains("port=" + port + " ")
                         || commandLine.endsWith("port=" + port));
   }
 
-  private static List<Integer> defaultPorts() {
-    StackSettings defaults = StackSettings.defaults(InfraPaths.home(), 1);
-    return List.of(8080, 8081, 8082, 9000, 9100, defaults.kafkaPort(), defaults.registryPort());
-  }
-
   private static void assumeDefaultPortsFree() {
-    List<Integer> busy = defaultPorts().stream().filter(JunctionUpIT::inUse).toList();
+    List<Integer> busy = DEFAULT_PORTS.stream().filter(JunctionUpIT::inUse).toList();
     if (!busy.isEmpty()) {
       System.err.println(
           "JunctionUpIT skipped: ports " + busy + " are in use (is `bin/junction up` running?)");
@@ -187,23 +183,24 @@ class JunctionUpIT {
 
   /** The run at {@code location} (through the gateway) once it is no longer running. */
   private static JsonNode awaitRunEnded(String location, String token) {
-    JsonNode[] run = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              HttpResponse<String> response =
-                  HTTP.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080" + location))
-                          .header("Authorization", "Bearer " + token)
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-              run[0] = JSON.readTree(response.body());
-              return response.statusCode() == 200
-                  && !run[0].path("status").asString().equals("RUNNING");
-            });
-    return run[0];
+    HttpResponse<String> ended =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080" + location))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                response ->
+                    response.statusCode() == 200
+                        && !JSON.readTree(response.body())
+                            .path("status")
+                            .asString()
+                            .equals("RUNNING"));
+    return JSON.readTree(ended.body());
   }
 
   private static HttpResponse<String> get(String url) throws Exception {

@@ -322,24 +322,14 @@ public final class EmbeddedStack implements AutoCloseable {
   public synchronized void close() {
     List<AutoCloseable> services = started.stream().filter(ChildProcess.class::isInstance).toList();
     started.removeAll(services);
-    Thread.Builder threads = Thread.ofPlatform().name("junction-stop-", 0);
-    List<Thread> stopping =
-        services.stream().map(service -> threads.start(() -> stop(service))).toList();
-    boolean interrupted = false;
-    for (Thread thread : stopping) {
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) { // the broker must outlive the services' shutdown
-          interrupted = true;
-        }
-      }
+    // close() waits for every stop; the broker must outlive the services' shutdown
+    try (ExecutorService stopping =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("junction-stop-", 0).factory())) {
+      services.forEach(service -> stopping.execute(() -> stop(service)));
     }
     while (!started.isEmpty()) {
       stop(started.pop());
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
