@@ -9,8 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
@@ -26,14 +29,23 @@ import reactor.core.publisher.Mono;
 /**
  * Keeps a copy of a route's response for the policies that answer it again (idempotency, caching).
  * Its filter wraps Spring Cloud Gateway's response writer (so proxied bodies pass through it too)
- * and, once the response is written, hands it to the listeners that the policies' own filters
- * registered further down the route, after the access checks. Bodies over 1 MB, and streamed
- * responses, are written but not kept.
+ * and hands the response to the listeners that the policies' own filters registered further down
+ * the route, after the access checks. Bodies over 1 MB, and streamed responses, are written but not
+ * kept.
+ *
+ * <p>The listeners are subscribed to just before the response is written, and run beside the write;
+ * the call completes once both have. So what a listener sends to its store (a Redis command goes
+ * out on subscription) leaves before the client can have the response and make its next call: that
+ * call finds the entry, and a slow store write of this response cannot land after the write of a
+ * later response to the same key and replace it. Listeners handle their own store failures; one
+ * that still fails is logged and does not disturb the response.
  */
 public final class ResponseRecorder {
 
   /** Ahead of Spring Cloud Gateway's response writer. */
   public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+
+  private static final Logger log = LoggerFactory.getLogger(ResponseRecorder.class);
 
   private static final String LISTENERS = ResponseRecorder.class.getName() + ".listeners";
   private static final int MAX_BODY = 1024 * 1024;
@@ -69,26 +81,21 @@ public final class ResponseRecorder {
   public static GatewayFilter filter(Clock clock) {
     return new OrderedGatewayFilter(
         (exchange, chain) -> {
-          Recording recording = new Recording(exchange.getResponse(), clock);
           List<Listener> listeners = new ArrayList<>();
+          Recording recording = new Recording(exchange.getResponse(), clock, listeners);
           exchange.getAttributes().put(LISTENERS, listeners);
           return chain
               .filter(exchange.mutate().response(recording).build())
-              .then(
-                  Mono.defer(
-                      () -> {
-                        HttpStatusCode status = recording.getStatusCode();
-                        int code = status == null ? 200 : status.value();
-                        StoredResponse recorded = recording.recorded(code);
-                        return Flux.fromIterable(listeners)
-                            .concatMap(listener -> listener.completed(code, recorded))
-                            .then();
-                      }))
+              // a response the route completed without writing through the recording
+              .then(Mono.defer(recording::completed))
               .onErrorResume(
                   error ->
-                      Flux.fromIterable(listeners)
-                          .concatMap(listener -> listener.failed(error).onErrorComplete())
-                          .then(Mono.error(error)));
+                      recording.told()
+                          // told already: the response went out, what it caused stays recorded
+                          ? Mono.error(error)
+                          : Flux.fromIterable(listeners)
+                              .concatMap(listener -> listener.failed(error).onErrorComplete())
+                              .then(Mono.error(error)));
         },
         ORDER);
   }
@@ -106,13 +113,48 @@ public final class ResponseRecorder {
   private static final class Recording extends ServerHttpResponseDecorator {
 
     private final Clock clock;
+    private final List<Listener> listeners;
     private final AtomicReference<byte[]> body = new AtomicReference<>(new byte[0]);
     private final AtomicReference<Map<String, List<String>>> headers = new AtomicReference<>();
+    private final AtomicBoolean told = new AtomicBoolean();
     private volatile boolean notKept;
 
-    Recording(ServerHttpResponse delegate, Clock clock) {
+    Recording(ServerHttpResponse delegate, Clock clock, List<Listener> listeners) {
       super(delegate);
       this.clock = clock;
+      this.listeners = listeners;
+    }
+
+    /** The listeners, once: subscribed before {@code write}, and running beside it. */
+    private Mono<Void> besideWrite(Mono<Void> write) {
+      return Mono.when(completed(), write);
+    }
+
+    /** Tells the listeners about the response, unless they have been told already. */
+    Mono<Void> completed() {
+      if (!told.compareAndSet(false, true)) {
+        return Mono.empty();
+      }
+      HttpStatusCode status = getStatusCode();
+      int code = status == null ? 200 : status.value();
+      StoredResponse recorded = recorded(code);
+      // all at once: each listener's store command leaves before the response does
+      return Flux.fromIterable(listeners)
+          .flatMap(
+              listener ->
+                  listener
+                      .completed(code, recorded)
+                      .onErrorResume(
+                          error -> {
+                            log.warn(
+                                "a policy could not record the response: {}", error.toString());
+                            return Mono.empty();
+                          }))
+          .then();
+    }
+
+    boolean told() {
+      return told.get();
     }
 
     @Override
@@ -125,7 +167,7 @@ public final class ResponseRecorder {
               joined -> {
                 if (joined.isEmpty()) {
                   snapshotHeaders();
-                  return super.writeWith(Flux.empty());
+                  return besideWrite(super.writeWith(Flux.empty()));
                 }
                 DataBuffer buffer = joined.get();
                 if (buffer.readableByteCount() > MAX_BODY) {
@@ -136,7 +178,7 @@ public final class ResponseRecorder {
                   body.set(bytes);
                 }
                 snapshotHeaders();
-                return super.writeWith(Mono.just(buffer));
+                return besideWrite(super.writeWith(Mono.just(buffer)));
               });
     }
 
@@ -144,13 +186,13 @@ public final class ResponseRecorder {
     public Mono<Void> writeAndFlushWith(
         Publisher<? extends Publisher<? extends DataBuffer>> content) {
       notKept = true;
-      return super.writeAndFlushWith(content);
+      return besideWrite(super.writeAndFlushWith(content));
     }
 
     @Override
     public Mono<Void> setComplete() {
       snapshotHeaders();
-      return super.setComplete();
+      return besideWrite(super.setComplete());
     }
 
     private void snapshotHeaders() {
