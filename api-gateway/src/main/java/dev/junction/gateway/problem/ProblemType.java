@@ -57,6 +57,10 @@ public enum ProblemType {
       "headers-too-large",
       HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
       "The request headers are too large"),
+  SUBSCRIPTIONS_UNAVAILABLE(
+      "subscriptions-unavailable",
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The subscription store did not confirm the change"),
   SUBSCRIPTION_KEY_MISSING(
       "subscription-key-missing", HttpStatus.UNAUTHORIZED, "This API needs a subscription key"),
   SUBSCRIPTION_KEY_INVALID(

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,11 +41,20 @@ import org.springframework.context.SmartLifecycle;
  * read, so the gateway never serves requests with a partial view. A write is applied to the
  * instance's own index as soon as the broker acknowledged it; other instances read it within their
  * next poll (well under a second).
+ *
+ * <p>Writes are handed to the producer by a thread of their own, in the order they were asked for:
+ * the producer's {@code send} can block while it has no metadata for the topic (the broker is
+ * unreachable), and the callers are the web server's event loops, which also serve API traffic that
+ * needs no Kafka. A write the broker does not confirm within {@link #WRITE_TIMEOUT} (10 s by
+ * default) fails.
  */
 public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscriptionStore.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+  /** How long a write may take, unless the producer settings say otherwise. */
+  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final String topic;
   private final Duration startupTimeout;
@@ -51,6 +63,9 @@ public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLif
   private final KafkaConsumer<String, dev.junction.wire.Subscription> consumer;
   private final KafkaProducer<String, dev.junction.wire.Subscription> producer;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().name("junction-gateway-subscriptions-writer").daemon().factory());
   private volatile boolean running;
   private Thread thread;
 
@@ -87,6 +102,15 @@ public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLif
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "junction-gateway-subscriptions-writer");
+    // an operator's change is confirmed or refused within seconds, not after Kafka's 1-2 minutes
+    int timeout = (int) WRITE_TIMEOUT.toMillis();
+    producerConfig.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+    if (!producerConfig.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)
+        && !producerConfig.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+      // both or neither: Kafka refuses a delivery timeout shorter than the request timeout
+      producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+      producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+    }
     this.producer =
         new KafkaProducer<>(
             producerConfig,
@@ -121,19 +145,28 @@ public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLif
 
   private CompletableFuture<Void> send(String id, Subscription subscription) {
     CompletableFuture<Void> done = new CompletableFuture<>();
+    ProducerRecord<String, dev.junction.wire.Subscription> record =
+        new ProducerRecord<>(topic, id, subscription == null ? null : toWire(subscription));
     try {
-      producer.send(
-          new ProducerRecord<>(topic, id, subscription == null ? null : toWire(subscription)),
-          (metadata, error) -> {
-            if (error != null) {
-              done.completeExceptionally(error);
-            } else {
-              index.apply(id, subscription, metadata.offset());
-              done.complete(null);
+      writer.execute(
+          () -> {
+            try {
+              producer.send(
+                  record,
+                  (metadata, error) -> {
+                    if (error != null) {
+                      done.completeExceptionally(error);
+                    } else {
+                      index.apply(id, subscription, metadata.offset());
+                      done.complete(null);
+                    }
+                  });
+            } catch (KafkaException e) {
+              done.completeExceptionally(e);
             }
           });
-    } catch (KafkaException e) {
-      done.completeExceptionally(e);
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(new IllegalStateException("the gateway is stopping", e));
     }
     return done;
   }
@@ -217,6 +250,7 @@ public final class KafkaSubscriptionStore implements SubscriptionStore, SmartLif
       }
       thread = null;
     }
+    writer.shutdown();
     producer.close(Duration.ofSeconds(5));
   }
 

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 
 /**
  * What subscribers and operators do with subscriptions, over a {@link SubscriptionStore}. A
@@ -21,6 +25,11 @@ import java.util.regex.Pattern;
  * probed.
  */
 public final class SubscriptionService {
+
+  private static final Logger log = LoggerFactory.getLogger(SubscriptionService.class);
+
+  /** What a caller is asked to wait when the store did not take a change. */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   /** Version of the export document's shape; an import refuses any other. */
   public static final String EXPORT_FORMAT = "junction.subscriptions/v1";
@@ -89,7 +98,7 @@ public final class SubscriptionService {
             now,
             now,
             caller.id());
-    return store.put(subscription).thenApply(done -> new WithKey(subscription, key));
+    return written(store.put(subscription)).thenApply(done -> new WithKey(subscription, key));
   }
 
   /** The caller's subscriptions, or everybody's for an operator who asks for all. */
@@ -118,12 +127,12 @@ public final class SubscriptionService {
     Subscription next =
         subscription.withKey(
             SubscriptionKeys.hash(key), SubscriptionKeys.shown(key), now(), caller.id());
-    return store.put(next).thenApply(done -> new WithKey(next, key));
+    return written(store.put(next)).thenApply(done -> new WithKey(next, key));
   }
 
   /** Cancels a subscription: its key stops working and it is gone. */
   public CompletableFuture<Void> cancel(Caller caller, String id) {
-    return store.remove(get(caller, id).id());
+    return written(store.remove(get(caller, id).id()));
   }
 
   /** Operators: suspends, reactivates or approves a subscription. */
@@ -133,7 +142,7 @@ public final class SubscriptionService {
       throw forbidden();
     }
     Subscription next = get(caller, id).withState(state, now(), caller.id());
-    return store.put(next).thenApply(done -> next);
+    return written(store.put(next)).thenApply(done -> next);
   }
 
   /** Operators: every subscription, for a backup. */
@@ -154,7 +163,7 @@ public final class SubscriptionService {
     checkImport(caller, document);
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (Subscription subscription : document.subscriptions()) {
-      writes.add(store.put(subscription));
+      writes.add(written(store.put(subscription)));
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
         .thenApply(done -> writes.size());
@@ -239,5 +248,29 @@ public final class SubscriptionService {
 
   private ProblemException forbidden() {
     return new ProblemException(ProblemType.FORBIDDEN.with("missing scope: " + operatorScope));
+  }
+
+  /**
+   * A change the store did not confirm (Kafka unreachable, or too slow) becomes a {@code 503} with
+   * {@code Retry-After}, not an internal error. The change may still have been written; writes
+   * replace a subscription by id, so repeating one is safe (a repeated {@code POST /subscriptions}
+   * creates another subscription).
+   */
+  private static CompletableFuture<Void> written(CompletableFuture<Void> write) {
+    return write.exceptionallyCompose(
+        error -> {
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          log.warn("A subscription change was not confirmed by the store: {}", cause.toString());
+          return CompletableFuture.failedFuture(
+              new ProblemException(
+                  ProblemType.SUBSCRIPTIONS_UNAVAILABLE.with(
+                      "the subscription store did not confirm the change ("
+                          + cause.getClass().getSimpleName()
+                          + "); retry later"),
+                  Map.of(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)));
+        });
   }
 }

@@ -10,6 +10,12 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
   private final SubscriptionIndex index = new SubscriptionIndex();
   private final AtomicLong position = new AtomicLong();
+  private volatile RuntimeException writeFailure;
+
+  /** From now on every write fails with {@code failure}, as a store that is unreachable would. */
+  public void failWritesWith(RuntimeException failure) {
+    this.writeFailure = failure;
+  }
 
   @Override
   public Optional<Subscription> byId(String id) {
@@ -28,12 +34,18 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
 
   @Override
   public CompletableFuture<Void> put(Subscription subscription) {
+    if (writeFailure != null) {
+      return CompletableFuture.failedFuture(writeFailure);
+    }
     index.apply(subscription.id(), subscription, position.incrementAndGet());
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public CompletableFuture<Void> remove(String id) {
+    if (writeFailure != null) {
+      return CompletableFuture.failedFuture(writeFailure);
+    }
     index.apply(id, null, position.incrementAndGet());
     return CompletableFuture.completedFuture(null);
   }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,25 @@ class SubscriptionServiceTest {
     assertThat(stored.state()).isEqualTo(Subscription.State.ACTIVE);
     assertThat(stored.subscriber()).isEqualTo("client:alice");
     assertThat(store.byKeyHash(SubscriptionKeys.hash(key))).contains(stored);
+  }
+
+  @Test
+  void aChangeTheStoreDidNotConfirmIsA503WithRetryAfter() {
+    SubscriptionService.WithKey created = service.create(ALICE, "open", "my app").join();
+    store.failWritesWith(new TimeoutException("Topic not present in metadata after 10000 ms."));
+
+    assertThatThrownBy(() -> service.cancel(ALICE, created.subscription().id()).join())
+        .cause()
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            unavailable -> {
+              assertThat(unavailable.problem().status()).isEqualTo(503);
+              assertThat(unavailable.problem().type().toString())
+                  .endsWith("/subscriptions-unavailable");
+              assertThat(unavailable.problem().detail()).contains("TimeoutException");
+              assertThat(unavailable.headers()).containsEntry("Retry-After", "5");
+            });
+    assertThat(store.byId(created.subscription().id())).isPresent();
   }
 
   @Test
