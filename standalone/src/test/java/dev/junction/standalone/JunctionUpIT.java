@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,7 +82,14 @@ class JunctionUpIT {
         // test classes running beside this one): the documented answer; the run must still end
         // with the order created, as a client following Location finds it
         System.err.println("The first sample call went asynchronous: " + order.body());
-        JsonNode run = awaitRunEnded(order.headers().firstValue("Location").orElseThrow(), token);
+        JsonNode run;
+        try {
+          run = awaitRunEnded(order.headers().firstValue("Location").orElseThrow(), token);
+        } catch (ConditionTimeoutException e) {
+          // the stack's logs are gone with the next start of the default stack: print them now
+          printServiceLogs();
+          throw e;
+        }
         assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("COMPLETED");
         assertThat(run.path("response").path("status").asInt()).isEqualTo(201);
         assertThat(run.path("response").path("body").path("orderId").asString()).isNotBlank();
@@ -179,6 +187,25 @@ class JunctionUpIT {
             () ->
                 Stream.concat(descendants.stream(), up.descendants())
                     .noneMatch(ProcessHandle::isAlive));
+  }
+
+  /** What the services logged, for a failure's record: warnings and errors, and each log's end. */
+  private static void printServiceLogs() {
+    for (String service : List.of("orchestrator", "http-connector", "api-gateway-0")) {
+      Path log = DEFAULTS.logDir().resolve(service + ".log");
+      try {
+        List<String> lines = Files.readAllLines(log);
+        System.err.println("---- " + log + ": warnings and errors ----");
+        lines.stream()
+            .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+            .limit(100)
+            .forEach(System.err::println);
+        System.err.println("---- " + log + ": the last 40 lines ----");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
+      } catch (IOException e) {
+        System.err.println("---- " + log + ": not readable (" + e + ")");
+      }
+    }
   }
 
   /** The run at {@code location} (through the gateway) once it is no longer running. */
