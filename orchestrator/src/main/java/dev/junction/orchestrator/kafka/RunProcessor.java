@@ -275,11 +275,16 @@ final class RunProcessor implements Processor<String, SpecificRecord, String, Ob
     transition.effects().stream()
         .filter(effect -> effect instanceof Effect.PublishEvent)
         .forEach(effect -> forward(effect, now, span));
-    runs.put(runId, after);
     boolean ended = WorkflowEngine.isEnded(after.getStatus());
     if (before == null && !ended) {
+      // The marker before the run: each write is a record on its own changelog, and a crash can
+      // fall between them. A marker without its run is dropped at resume (and the replayed request
+      // starts the run again); a run without its marker would never be resumed, and the timer it
+      // waits for (a delay, a retry's backoff) would be lost at the next restart.
       active.put(runId, "");
-    } else if (ended && before != null) {
+    }
+    runs.put(runId, after);
+    if (ended && before != null) {
       active.delete(runId);
     }
     if (before == null || before.getStatus() != after.getStatus()) {
